@@ -1,0 +1,68 @@
+# Kommentar: `make run` serves the demo blog, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export BASE_URL ?= http://$(HOST):$(PORT)
+
+.PHONY: run test worker lint format messages compile-messages clean
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Kommentar needs Python 3.11 or newer; set PYTHON=python3.x"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# A random secret key, written once and never committed.
+.env:
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "DEBUG=true" >> $@
+	@echo "Wrote .env with a new random SECRET_KEY (DEBUG on: for local use only)."
+
+# The .mo files are committed; rebuild them only where gettext is installed.
+compile-messages: $(VENV)/.installed
+	@if command -v msgfmt >/dev/null; then \
+		$(PY) manage.py compilemessages --ignore=$(VENV) -v0; \
+	else echo "msgfmt not found: using the committed .mo files"; fi
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l de -l en --ignore=$(VENV) --ignore=tests --ignore=static_collected
+	$(MAKE) compile-messages
+
+run: $(VENV)/.installed .env compile-messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --admin --if-new
+	@echo "Serving on $(BASE_URL)/ (admin at $(BASE_URL)/admin/); Ctrl-C stops everything."
+	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	$(PY) manage.py db_worker --no-reload & \
+	( while sleep 60; do $(PY) manage.py publish_scheduled -v0; done ) & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: $(VENV)/.installed .env
+	$(PY) manage.py db_worker
+
+test: $(VENV)/.installed-dev .env
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) static_collected .pytest_cache .ruff_cache

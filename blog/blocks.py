@@ -1,0 +1,55 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "code", "superscript", "subscript"]
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Heading"), max_length=200)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")], default="h2", label=_("Level")
+    )
+
+    class Meta:
+        icon = "title"
+        template = "blog/blocks/heading_block.html"
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    image = ImageBlock(label=_("Image"))
+    caption = blocks.CharBlock(required=False, label=_("Caption"))
+
+    class Meta:
+        icon = "image"
+        template = "blog/blocks/captioned_image_block.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("Quote"))
+    attribution = blocks.CharBlock(required=False, label=_("Attribution"))
+
+    class Meta:
+        icon = "openquote"
+        template = "blog/blocks/quote_block.html"
+
+
+class CodeBlock(blocks.StructBlock):
+    language = blocks.CharBlock(
+        required=False, max_length=30, label=_("Language"), help_text=_("For example: python")
+    )
+    code = blocks.TextBlock(label=_("Code"))
+
+    class Meta:
+        icon = "code"
+        template = "blog/blocks/code_block.html"
+
+
+class BlogStreamBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Paragraph"))
+    heading = HeadingBlock(label=_("Heading"))
+    image = CaptionedImageBlock(label=_("Image"))
+    quote = QuoteBlock(label=_("Quote"))
+    embed = EmbedBlock(label=_("Embed"), max_width=800)
+    code = CodeBlock(label=_("Code"))

@@ -1,0 +1,228 @@
+"""Blog pages: the index (home, archives, feeds, search) and the posts."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from blog import archive
+from blog.blocks import BlogStreamBlock
+from blog.feeds import PostsAtomFeed, PostsRssFeed
+from blog.querysets import BlogPageManager
+
+# Paths that the index serves itself; a post with such a slug would be hidden.
+RESERVED_SLUGS = {"tag", "category", "author", "feed", "search", "page"}
+_YEAR_SLUG = re.compile(r"^\d{4}$")
+
+
+@register_snippet
+class BlogCategory(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+
+class BlogPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "blog.BlogPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class BlogIndexPage(RoutablePageMixin, Page):
+    """The home of a blog: lists its posts and serves archives, feeds and search."""
+
+    intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["blog.BlogPage"]
+
+    class Meta:
+        verbose_name = _("blog index")
+
+    def get_posts(self):
+        return BlogPage.objects.published().child_of(self).for_listing()
+
+    def render_archive(self, request, listing):
+        return self.render(
+            request,
+            template="blog/blog_index_page.html",
+            context_overrides=listing.context(request, self),
+        )
+
+    @path("")
+    def all_posts(self, request):
+        return self.render_archive(request, archive.everything(self))
+
+    @path("tag/<str:tag>/")
+    def tag_archive(self, request, tag):
+        return self.render_archive(request, archive.for_tag(self, tag))
+
+    @path("category/<str:category>/")
+    def category_archive(self, request, category):
+        return self.render_archive(request, archive.for_category(self, category))
+
+    @re_path(r"^(?P<year>\d{4})/$")
+    def year_archive(self, request, year):
+        return self.render_archive(request, archive.for_month(self, int(year)))
+
+    @re_path(r"^(?P<year>\d{4})/(?P<month>\d{2})/$")
+    def month_archive(self, request, year, month):
+        return self.render_archive(request, archive.for_month(self, int(year), int(month)))
+
+    @path("author/<str:username>/")
+    def author_archive(self, request, username):
+        return self.render_archive(request, archive.for_author(self, username))
+
+    @path("search/")
+    def search(self, request):
+        return self.render_archive(request, archive.for_search(self, request.GET.get("q", "")))
+
+    @path("feed/", name="feed")
+    @path("tag/<str:tag>/feed/", name="tag_feed")
+    @path("category/<str:category>/feed/", name="category_feed")
+    def rss_feed(self, request, **kwargs):
+        return PostsRssFeed(self, archive.for_feed(self, **kwargs))(request)
+
+    @path("feed/atom/", name="atom_feed")
+    @path("tag/<str:tag>/feed/atom/", name="tag_atom_feed")
+    @path("category/<str:category>/feed/atom/", name="category_atom_feed")
+    def atom_feed(self, request, **kwargs):
+        return PostsAtomFeed(self, archive.for_feed(self, **kwargs))(request)
+
+
+class BlogPage(Page):
+    date = models.DateTimeField(_("publication date"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="blog_posts",
+    )
+    intro = models.TextField(
+        _("excerpt"),
+        blank=True,
+        help_text=_("Shown in listings and feeds. Left empty, the start of the text is used."),
+    )
+    body = StreamField(BlogStreamBlock(), verbose_name=_("body"), blank=True)
+    tags = ClusterTaggableManager(through=BlogPageTag, blank=True, verbose_name=_("tags"))
+    categories = ParentalManyToManyField(
+        BlogCategory, blank=True, related_name="posts", verbose_name=_("categories")
+    )
+    allow_comments = models.BooleanField(_("allow comments"), default=True)
+    allow_pings = models.BooleanField(
+        _("allow pingbacks, trackbacks and webmentions"), default=True
+    )
+
+    objects = BlogPageManager()
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("date"), FieldPanel("author"), FieldPanel("intro")],
+            heading=_("Post"),
+        ),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("tags"),
+                FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Tags and categories"),
+        ),
+    ]
+    settings_panels = Page.settings_panels + [
+        MultiFieldPanel(
+            [FieldPanel("allow_comments"), FieldPanel("allow_pings")],
+            heading=_("Discussion"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["blog.BlogIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("blog post")
+        verbose_name_plural = _("blog posts")
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS or _YEAR_SLUG.match(self.slug or ""):
+            raise ValidationError(
+                {
+                    "slug": _("“%(slug)s” is used by the blog's archives; choose another slug.")
+                    % {"slug": self.slug}
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        if self.author_id is None and self.owner_id is not None:
+            self.author_id = self.owner_id
+        return super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.url
+
+    @property
+    def author_name(self):
+        if self.author is None:
+            return ""
+        return self.author.get_full_name() or self.author.get_username()
+
+    @cached_property
+    def excerpt(self):
+        if self.intro:
+            return self.intro
+        text = " ".join(
+            strip_tags(block.value.source)
+            for block in self.body
+            if block.block_type == "paragraph"
+        )
+        return Truncator(text).words(55, truncate=" …")
+
+    @cached_property
+    def blog_index(self):
+        parent = self.get_parent()
+        if parent is None:
+            raise Http404
+        return parent.specific
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["blog_index"] = self.blog_index
+        context["index_url"] = self.blog_index.get_url(request) or "/"
+        context["meta_description"] = self.search_description or self.excerpt
+        return context

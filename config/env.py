@@ -1,0 +1,61 @@
+"""Turn environment variables into Django setting values.
+
+Kept apart from settings.py so that tests can feed in any environment and
+check the result, instead of trusting whatever the test process started with.
+"""
+
+from pathlib import Path
+
+import environ
+
+SQLITE_OPTIONS = {
+    # WAL lets readers continue while one writer writes; IMMEDIATE transactions
+    # and a busy timeout make concurrent writers wait instead of failing with
+    # "database is locked" (web process and task worker share one file).
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
+def database(env: environ.Env, base_dir: Path) -> dict:
+    config = env.db("DATABASE_URL", default=f"sqlite:///{base_dir / 'db.sqlite3'}")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {})
+        for key, value in SQLITE_OPTIONS.items():
+            config["OPTIONS"].setdefault(key, value)
+    else:
+        config.setdefault("CONN_MAX_AGE", 60)
+        config.setdefault("CONN_HEALTH_CHECKS", True)
+    return config
+
+
+def cache(env: environ.Env) -> dict:
+    """CACHE_URL wins; REDIS_URL alone is enough to use Redis."""
+    if env.str("CACHE_URL", default=""):
+        return env.cache("CACHE_URL")
+    if env.str("REDIS_URL", default=""):
+        return env.cache("REDIS_URL")
+    return env.cache_url_config("locmemcache://kommentar")
+
+
+def email(env: environ.Env, debug: bool) -> dict:
+    default = "consolemail://" if debug else "smtp://localhost:25"
+    return env.email_url("EMAIL_URL", default=default)
+
+
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+
+
+def tasks(env: environ.Env) -> dict:
+    name = env.str("TASKS_BACKEND", default="database")
+    if name not in TASK_BACKENDS:
+        choices = ", ".join(sorted(TASK_BACKENDS))
+        raise environ.ImproperlyConfigured(
+            f"TASKS_BACKEND={name!r} is not known; use one of: {choices}"
+        )
+    return {"default": dict(TASK_BACKENDS[name])}

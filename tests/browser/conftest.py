@@ -1,0 +1,68 @@
+"""Real Chromium (Debian's package) driven by Playwright's sync API.
+
+Browser tests skip, with one loud line, where no Chromium is installed;
+BROWSER_TESTS=required (set by .ci/run) turns that into a failure.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_HINT = "install it with: sudo apt-get install -y chromium (or set CHROMIUM_PATH)"
+
+
+def chromium_path():
+    candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")]
+    for candidate in candidates:
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if chromium_path():
+        return
+    browser_items = [item for item in items if "browser" in item.keywords]
+    if not browser_items:
+        return
+    if os.environ.get("BROWSER_TESTS") == "required":
+        raise pytest.UsageError(
+            f"BROWSER_TESTS=required but no Chromium was found; {INSTALL_HINT}"
+        )
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    line = f"!!! {len(browser_items)} BROWSER TESTS SKIPPED: no Chromium found; {INSTALL_HINT}"
+    if reporter:
+        reporter.write_line(line, yellow=True, bold=True)
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=line))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="de-DE", viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()

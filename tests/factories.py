@@ -1,0 +1,68 @@
+import datetime
+
+import factory
+import wagtail_factories
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from blog.models import BlogCategory, BlogIndexPage, BlogPage
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"author{n}")
+    first_name = "Luca"
+    last_name = factory.Sequence(lambda n: f"Hammer{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+
+
+class BlogCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BlogCategory
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class BlogIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = BlogIndexPage
+
+    title = "Kommentar"
+    slug = factory.Sequence(lambda n: f"blog-{n}")
+
+
+class BlogPageFactory(wagtail_factories.PageFactory):
+    """A live post. Pass `tags=[...]` and `categories=[...]` to tag it."""
+
+    class Meta:
+        model = BlogPage
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Post number {n}")
+    slug = factory.Sequence(lambda n: f"post-{n}")
+    # Later posts are newer, as they are on a real blog.
+    date = factory.Sequence(
+        lambda n: timezone.now() - datetime.timedelta(days=1) + datetime.timedelta(seconds=n)
+    )
+    author = factory.SubFactory(UserFactory)
+    intro = factory.LazyAttribute(lambda post: f"Excerpt of {post.title}")
+    body = factory.LazyAttribute(
+        lambda post: [{"type": "paragraph", "value": f"<p>Body of {post.title}</p>"}]
+    )
+
+    @factory.post_generation
+    def tags(post, create, extracted, **kwargs):
+        if extracted:
+            post.tags.set(extracted)
+            post.save()
+
+    @factory.post_generation
+    def categories(post, create, extracted, **kwargs):
+        if extracted:
+            post.categories.set(extracted)
+            post.save()
