@@ -109,3 +109,23 @@ def test_post_page_shows_the_meta_line(client, posts):
     assert (
         line == "Beitrag veröffentlicht am 10. Mai 2009 in News von Luca Hammer · Schlagwörter: A1"
     )
+
+
+def test_listing_counts_only_public_comments(client, post):
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.sites.models import Site as DjangoSite
+    from django_comments import get_model
+
+    Comment = get_model()
+    common = {
+        "content_type": ContentType.objects.get_for_model(post),
+        "object_pk": str(post.pk),
+        "site": DjangoSite.objects.get_current(),
+        "user_name": "Marcus Greyer",
+        "comment": "Hallo!",
+    }
+    Comment.objects.create(**common)
+    Comment.objects.create(**common, is_public=False)
+    Comment.objects.create(**common, is_removed=True)
+    html = client.get("/").content.decode()
+    assert "1 Kommentar<" in html
