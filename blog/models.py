@@ -1,6 +1,7 @@
 """Blog pages: the index (home, archives, feeds, search) and the posts."""
 
 import re
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -26,9 +27,10 @@ from blog import archive
 from blog.blocks import BlogStreamBlock
 from blog.feeds import PostsAtomFeed, PostsRssFeed
 from blog.querysets import BlogPageManager
+from comments.feeds import CommentsAtomFeed, CommentsRssFeed
 
 # Paths that the index serves itself; a post with such a slug would be hidden.
-RESERVED_SLUGS = {"tag", "category", "author", "feed", "search", "page"}
+RESERVED_SLUGS = {"tag", "category", "author", "feed", "search", "page", "comments"}
 _YEAR_SLUG = re.compile(r"^\d{4}$")
 
 
@@ -110,6 +112,14 @@ class BlogIndexPage(RoutablePageMixin, Page):
     def rss_feed(self, request, **kwargs):
         return PostsRssFeed(self, archive.for_feed(self, **kwargs))(request)
 
+    @path("comments/feed/", name="site_comments_feed")
+    def site_comments_rss(self, request):
+        return CommentsRssFeed(index=self)(request)
+
+    @path("comments/feed/atom/", name="site_comments_atom_feed")
+    def site_comments_atom(self, request):
+        return CommentsAtomFeed(index=self)(request)
+
     @path("feed/atom/", name="atom_feed")
     @path("tag/<str:tag>/feed/atom/", name="tag_atom_feed")
     @path("category/<str:category>/feed/atom/", name="category_atom_feed")
@@ -117,7 +127,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         return PostsAtomFeed(self, archive.for_feed(self, **kwargs))(request)
 
 
-class BlogPage(Page):
+class BlogPage(RoutablePageMixin, Page):
     date = models.DateTimeField(_("publication date"), default=timezone.now)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -197,6 +207,22 @@ class BlogPage(Page):
         return self.url
 
     @property
+    def comments_open(self):
+        """Open while the author allows them and, if set, for N days after publication."""
+        if not self.allow_comments:
+            return False
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return not days or timezone.now() - self.date <= timedelta(days=days)
+
+    @path("feed/", name="comments_feed")
+    def comments_rss(self, request):
+        return CommentsRssFeed(post=self)(request)
+
+    @path("feed/atom/", name="comments_atom_feed")
+    def comments_atom(self, request):
+        return CommentsAtomFeed(post=self)(request)
+
+    @property
     def author_name(self):
         if self.author is None:
             return ""
@@ -220,9 +246,18 @@ class BlogPage(Page):
             raise Http404
         return parent.specific
 
+    def comment_feeds(self, request):
+        base = self.get_full_url(request)
+        title = _("Comments on “%(title)s”") % {"title": self.title}
+        return [
+            {"type": "rss", "url": base + "feed/", "title": title},
+            {"type": "atom", "url": base + "feed/atom/", "title": title},
+        ]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["blog_index"] = self.blog_index
         context["index_url"] = self.blog_index.get_url(request) or "/"
         context["meta_description"] = self.search_description or self.excerpt
+        context["feeds"] = self.comment_feeds(request)
         return context

@@ -136,8 +136,20 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# Comments (django-comments-xtd; built out by the comments app)
+# Comments: django-comments-xtd, extended by the comments app.
 COMMENTS_APP = "django_comments_xtd"
+COMMENTS_XTD_MODEL = "comments.models.Comment"
+COMMENTS_XTD_FORM_CLASS = "comments.forms.CommentForm"
+COMMENTS_XTD_CONFIRM_EMAIL = False  # follow-ups use our own double opt-in
+COMMENTS_XTD_FROM_EMAIL = DEFAULT_FROM_EMAIL
+# Threads nest this many levels deep, like WordPress (xtd counts from 0).
+COMMENTS_THREAD_DEPTH = env.int("COMMENTS_THREAD_DEPTH", default=5)
+COMMENTS_XTD_MAX_THREAD_LEVEL = max(COMMENTS_THREAD_DEPTH - 1, 0)
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0) or None
+COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", default=15)
+AVATARS_GRAVATAR = env.bool("AVATARS_GRAVATAR", default=False)
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 # Spam filtering: Akismet is used when a key is set (moderation issue).
 AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")

@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.contrib.sites.models import Site as DjangoSite
 from django.core.cache import cache
 from wagtail.models import Locale, Page, Site
 
@@ -32,6 +34,9 @@ def blog_index(root_page):
 def site(blog_index):
     """The default site, served at http://testserver/ with the blog as its home."""
     Site.objects.all().delete()
+    DjangoSite.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": "testserver", "name": "Kommentar"}
+    )
     return Site.objects.create(
         hostname="testserver",
         port=80,
@@ -55,3 +60,67 @@ def post(site, blog_index, author):
         author=author,
         tags=["A1", "Datenschutz"],
     )
+
+
+def comment_form_data(post, **fields):
+    """What the comment form would send, with a valid anti-spoofing hash."""
+    from comments.forms import CommentForm
+
+    data = CommentForm(post).generate_security_data()
+    data.update(
+        {
+            "name": "Marcus Greyer",
+            "email": "marcus@example.org",
+            "url": "",
+            "comment": "Hallo! Ein peinlicher Fehler, das stimmt.",
+            "reply_to": "0",
+            "honeypot": "",
+        }
+    )
+    data.update(fields)
+    return data
+
+
+class Inbox:
+    """What a real SMTP server on loopback received."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    @property
+    def messages(self):
+        from email import message_from_bytes
+        from email.policy import default
+
+        return [message_from_bytes(e.content, policy=default) for e in self.envelopes]
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings, monkeypatch):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, configured through EMAIL_URL."""
+    import environ
+    from aiosmtpd.controller import Controller
+
+    from config import env as from_env
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("EMAIL_URL", f"smtp://127.0.0.1:{port}")
+    for key, value in from_env.email(environ.Env(), debug=False).items():
+        setattr(settings, key, value)
+    yield inbox
+    controller.stop()

@@ -3,6 +3,7 @@ import datetime
 import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from blog.models import BlogCategory, BlogIndexPage, BlogPage
@@ -66,3 +67,22 @@ class BlogPageFactory(wagtail_factories.PageFactory):
         if extracted:
             post.categories.set(extracted)
             post.save()
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved guest comment on `post` (pass post=...)."""
+
+    class Meta:
+        model = "comments.Comment"
+        exclude = ("post",)
+
+    post = None
+    content_type = factory.LazyAttribute(lambda c: ContentType.objects.get_for_model(c.post))
+    object_pk = factory.LazyAttribute(lambda c: str(c.post.pk))
+    site_id = 1
+    user_name = factory.Sequence(lambda n: f"Reader {n}")
+    user_email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    comment = factory.Sequence(lambda n: f"Comment number {n}")
+    submit_date = factory.LazyFunction(timezone.now)
+    status = "approved"
+    ip_address = "127.0.0.1"

@@ -12,6 +12,7 @@ PARTS = [
     "blog.demo.site",
     "blog.demo.authors",
     "blog.demo.posts",
+    "comments.demo",
 ]
 
 

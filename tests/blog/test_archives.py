@@ -111,21 +111,11 @@ def test_post_page_shows_the_meta_line(client, posts):
     )
 
 
-def test_listing_counts_only_public_comments(client, post):
-    from django.contrib.contenttypes.models import ContentType
-    from django.contrib.sites.models import Site as DjangoSite
-    from django_comments import get_model
+def test_listing_counts_only_approved_comments(client, post):
+    from tests.factories import CommentFactory
 
-    Comment = get_model()
-    common = {
-        "content_type": ContentType.objects.get_for_model(post),
-        "object_pk": str(post.pk),
-        "site": DjangoSite.objects.get_current(),
-        "user_name": "Marcus Greyer",
-        "comment": "Hallo!",
-    }
-    Comment.objects.create(**common)
-    Comment.objects.create(**common, is_public=False)
-    Comment.objects.create(**common, is_removed=True)
+    CommentFactory(post=post, status="approved")
+    for status in ("pending", "spam", "trash"):
+        CommentFactory(post=post, status=status)
     html = client.get("/").content.decode()
     assert "1 Kommentar<" in html

@@ -1,0 +1,102 @@
+"""RSS and Atom feeds of approved comments, per post and site-wide.
+Items are public views: a feed never sees an email or an IP address."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from comments.models import Comment
+from comments.thread import PublicComment, public_view
+
+
+@dataclass
+class FeedItem:
+    comment: PublicComment
+    post_title: str
+    post_url: str
+
+
+class CommentsRssFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def __init__(self, post=None, index=None):
+        super().__init__()
+        self.post = post
+        self.index = index
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        return self.post or self.index
+
+    def title(self, obj):
+        if self.post is not None:
+            return _("Comments on “%(title)s”") % {"title": self.post.title}
+        return _("Comments on %(site)s") % {"site": self.index.title}
+
+    def link(self, obj):
+        return obj.get_full_url(self.request)
+
+    def description(self, obj):
+        return self.title(obj)
+
+    def feed_url(self, obj):
+        return self.request.build_absolute_uri()
+
+    def items(self, obj):
+        comments = Comment.objects.approved().order_by("-submit_date", "-pk")
+        BlogPage = apps.get_model("blog", "BlogPage")
+        if self.post is not None:
+            comments = comments.for_post(self.post)
+            posts = {str(self.post.pk): self.post}
+        else:
+            comments = comments.filter(
+                content_type__app_label="blog", content_type__model="blogpage"
+            )
+        comments = list(comments[: settings.BLOG_FEED_ITEMS])
+        if self.post is None:
+            pks = {c.object_pk for c in comments}
+            posts = {
+                str(p.pk): p
+                for p in BlogPage.objects.published().child_of(self.index).filter(pk__in=pks)
+            }
+        return [
+            FeedItem(
+                comment=public_view(c, posts[c.object_pk]),
+                post_title=posts[c.object_pk].title,
+                post_url=posts[c.object_pk].get_full_url(self.request),
+            )
+            for c in comments
+            if c.object_pk in posts
+        ]
+
+    def item_title(self, item):
+        return _("%(name)s on “%(title)s”") % {
+            "name": item.comment.name,
+            "title": item.post_title,
+        }
+
+    def item_link(self, item):
+        return f"{item.post_url}#{item.comment.anchor}"
+
+    def item_guid(self, item):
+        return self.item_link(item)
+
+    def item_description(self, item):
+        return item.comment.html
+
+    def item_pubdate(self, item):
+        return item.comment.date
+
+    def item_author_name(self, item):
+        return item.comment.name
+
+
+class CommentsAtomFeed(CommentsRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)

@@ -1,0 +1,139 @@
+"""The blog's comment: django-comments-xtd's threaded comment, plus a kind,
+a moderation status and the body rendered once, at save time."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_comments_xtd.models import XtdComment, XtdCommentManager
+
+from comments.mentions import Candidate
+from comments.rendering import render_body
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def for_post(self, post):
+        return self.filter(
+            content_type__app_label=post._meta.app_label,
+            content_type__model=post._meta.model_name,
+            object_pk=str(post.pk),
+        )
+
+
+class CommentManager(XtdCommentManager.from_queryset(CommentQuerySet)):
+    pass
+
+
+class Comment(XtdComment):
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        PINGBACK = "pingback", _("Pingback")
+        TRACKBACK = "trackback", _("Trackback")
+        WEBMENTION = "webmention", _("Webmention")
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        PENDING = "pending", _("Pending")
+        SPAM = "spam", _("Spam")
+        TRASH = "trash", _("Trash")
+
+    # Named explicitly: the default reverse name would clash with XtdComment.comment.
+    xtdcomment_ptr = models.OneToOneField(
+        XtdComment,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="blog_comment",
+    )
+    kind = models.CharField(
+        _("type"), max_length=12, choices=Kind.choices, default=Kind.COMMENT, db_index=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    status_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    body_html = models.TextField(_("rendered body"), blank=True, editable=False)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+
+    objects = CommentManager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def save(self, *args, **kwargs):
+        if not self.body_html or kwargs.pop("render", False):
+            self.render_body()
+        self._sync_flags()
+        super().save(*args, **kwargs)
+
+    def render_body(self):
+        """Render once, at save time: readers get stored HTML, never a re-parse."""
+        self.body_html = render_body(self.comment, self.mention_candidates())
+
+    def mention_candidates(self):
+        earlier = (
+            Comment.objects.filter(
+                content_type_id=self.content_type_id,
+                object_pk=self.object_pk,
+                status=self.Status.APPROVED,
+                kind=self.Kind.COMMENT,
+            )
+            .order_by("-submit_date", "-pk")
+            .values_list("pk", "user_name")
+        )
+        if self.submit_date:
+            earlier = earlier.filter(submit_date__lt=self.submit_date)
+        if self.pk:
+            earlier = earlier.exclude(pk=self.pk)
+        candidates = [Candidate(comment_id=pk, name=name) for pk, name in earlier]
+        # "@Luca" in a reply to Luca means that comment, not Luca's latest.
+        parent = next((c for c in candidates if c.comment_id == self.parent_id), None)
+        if parent is not None and self.parent_id != self.pk:
+            candidates.remove(parent)
+            candidates.insert(0, parent)
+        return candidates
+
+    def _sync_flags(self):
+        """Keep xtd's flags in step with the status, so that xtd and
+        django-comments code that filters on them agrees with ours:
+        approved = public; pending = neither public nor removed;
+        spam and trash = removed."""
+        self.is_public = self.status == self.Status.APPROVED
+        self.is_removed = self.status in (self.Status.SPAM, self.Status.TRASH)
+
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    def get_absolute_url(self, anchor_pattern="#comment-%(id)s"):
+        return self.content_object.get_url() + (anchor_pattern % {"id": self.pk})
+
+
+class Subscription(models.Model):
+    """A reader's wish to hear of new comments on one post. Guests confirm it
+    by mail first (double opt-in), so nobody can subscribe someone else."""
+
+    post = models.ForeignKey(
+        "blog.BlogPage", on_delete=models.CASCADE, related_name="comment_subscriptions"
+    )
+    email = models.EmailField(_("email"))
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    muted_at = models.DateTimeField(_("muted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up subscription")
+        verbose_name_plural = _("follow-up subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "email"], name="one_subscription_per_post")
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.post_id}"
+
+    @property
+    def is_active(self):
+        return self.confirmed_at is not None and self.muted_at is None

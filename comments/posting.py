@@ -1,0 +1,85 @@
+"""Turning a valid comment form into a stored comment, and editing it."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from comments import notifications, subscriptions
+from comments.models import Comment
+from comments.pipeline import judge
+
+OWN_COMMENTS_KEY = "kommentar_own_comments"
+
+
+def client_ip(request):
+    """REMOTE_ADDR only: behind a proxy, set it from X-Forwarded-For in the proxy
+    or middleware you trust, never from a header a client can forge."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _parent(comment, post):
+    """A reply attaches to a visible comment of the same post; past the depth
+    limit it becomes a sibling, as WordPress does."""
+    if not comment.parent_id:
+        return 0
+    parent = Comment.objects.for_post(post).approved().filter(pk=comment.parent_id).first()
+    if parent is None:
+        return 0
+    if parent.level >= settings.COMMENTS_XTD_MAX_THREAD_LEVEL:
+        return parent.parent_id
+    return parent.pk
+
+
+def own_comment_ids(request):
+    return set(request.session.get(OWN_COMMENTS_KEY, []))
+
+
+def remember(request, comment):
+    ids = request.session.get(OWN_COMMENTS_KEY, [])
+    request.session[OWN_COMMENTS_KEY] = [*ids[-49:], comment.pk]
+
+
+@transaction.atomic
+def submit(form, request, post):
+    comment = form.get_comment_object(site_id=settings.SITE_ID)
+    comment.ip_address = client_ip(request)
+    comment.parent_id = _parent(comment, post)
+    verdict = judge(comment)
+    comment.status, comment.status_reason = verdict.status, verdict.reason
+    comment.save()
+    remember(request, comment)
+    if form.cleaned_data.get("followup") and comment.user_email:
+        subscriptions.subscribe(post, comment, request)
+    notifications.comment_saved(comment)
+    return comment
+
+
+@transaction.atomic
+def edit(comment, text):
+    comment.comment = text
+    comment.edited_at = timezone.now()
+    comment.body_html = ""
+    verdict = judge(comment)
+    was_approved = comment.is_approved
+    comment.status, comment.status_reason = verdict.status, verdict.reason
+    comment.save()
+    if was_approved and not comment.is_approved:
+        notifications.comment_saved(comment)
+    return comment
+
+
+def may_edit(comment, own_ids, user):
+    """Its author may edit or delete a comment for a while: the same logged-in
+    user, or the same browser (the session remembers what it posted)."""
+    if comment.kind != Comment.Kind.COMMENT:
+        return False
+    window = timezone.timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
+    if timezone.now() - comment.submit_date > window:
+        return False
+    if user is not None and user.is_authenticated and comment.user_id == user.pk:
+        return True
+    return comment.pk in own_ids
+
+
+def can_edit(request, comment):
+    return may_edit(comment, own_comment_ids(request), request.user)

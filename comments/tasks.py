@@ -1,0 +1,52 @@
+"""Background jobs of the comments app: they take plain ids, never objects."""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+from comments import notifications
+from comments.models import Comment
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+
+
+@task()
+def notify_about_comment(comment_id):
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None:
+        return 0
+    wanted = notifications.recipients_for(comment)
+    for kind, subscription_id in wanted:
+        deliver.enqueue(kind, comment_id, subscription_id)
+    return len(wanted)
+
+
+@task()
+def deliver(kind, object_id, subscription_id=None, attempt=1):
+    """Send one mail to one recipient; on an SMTP failure, try again later."""
+    message = notifications.build(kind, (object_id, subscription_id))
+    if message is None:
+        return False
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        _retry_later(kind, object_id, subscription_id, attempt, error)
+        return False
+    return True
+
+
+def _retry_later(kind, object_id, subscription_id, attempt, error):
+    logger.warning("Mail %s for %s failed (attempt %d): %s", kind, object_id, attempt, error)
+    backend = deliver.get_backend()
+    if attempt >= MAX_ATTEMPTS or not backend.supports_defer:
+        logger.error("Giving up on mail %s for %s after %d attempts", kind, object_id, attempt)
+        raise error
+    delay = timedelta(minutes=2**attempt)
+    deliver.using(run_after=timezone.now() + delay).enqueue(
+        kind, object_id, subscription_id, attempt + 1
+    )

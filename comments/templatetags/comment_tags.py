@@ -1,0 +1,60 @@
+from django import template
+from django.urls import reverse
+
+from comments import author_cookie
+from comments.forms import CommentForm
+from comments.posting import own_comment_ids
+from comments.thread import thread_for
+
+register = template.Library()
+
+
+def _reply_target(request, thread):
+    """`?replytocom=<id>` answers a comment without JavaScript, as in WordPress."""
+    try:
+        wanted = int(request.GET.get("replytocom", ""))
+    except ValueError:
+        return None
+    for node in thread.comments:
+        if node.id == wanted and node.can_reply and not node.is_pending:
+            return node
+    return None
+
+
+def _form(request, post, reply_to):
+    user = request.user if request.user.is_authenticated else None
+    initial = {} if user else author_cookie.read(request)
+    if initial:
+        initial["save_info"] = True
+    if reply_to is not None:
+        initial["reply_to"] = reply_to.id
+    return CommentForm(post, initial=initial, user=user)
+
+
+@register.inclusion_tag("comments/area.html", takes_context=True)
+def comment_area(context, post):
+    request = context["request"]
+    own = own_comment_ids(request) if hasattr(request, "session") else set()
+    thread = thread_for(post, request.GET.get("cpage"), own, request.user)
+    form = context.get("comment_form")
+    reply_to = None
+    if form is not None:
+        reply_id = form.data.get("reply_to") or "0"
+        reply_to = next((n for n in thread.comments if str(n.id) == reply_id), None)
+    else:
+        reply_to = _reply_target(request, thread)
+        form = _form(request, post, reply_to)
+    user = request.user if request.user.is_authenticated else None
+    return {
+        "request": request,
+        "post": post,
+        "thread": thread,
+        "form": form,
+        "reply_to": reply_to,
+        "user": user,
+        "error": context.get("comment_error", ""),
+        "comments_open": post.comments_open,
+        "post_url": reverse("comments:post"),
+        "csrf_token": context.get("csrf_token"),
+        "page_url": post.url,
+    }

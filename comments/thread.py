@@ -1,0 +1,121 @@
+"""What a reader sees of a post's discussion: public views of its comments,
+threaded, paginated by top-level thread, in one query. Templates get these
+views, never the model, so an email or an IP address cannot leak into a page."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Q
+
+from comments.avatars import avatar_url
+from comments.models import Comment
+from comments.posting import may_edit
+
+
+@dataclass
+class PublicComment:
+    id: int
+    name: str
+    url: str
+    avatar_url: str | None
+    html: str
+    date: datetime
+    kind: str
+    by_post_author: bool
+    depth: int
+    parent_id: int
+    is_pending: bool = False
+    can_edit: bool = False
+    can_reply: bool = True
+    children: list = field(default_factory=list)
+
+    @property
+    def is_linkback(self):
+        return self.kind != Comment.Kind.COMMENT
+
+    @property
+    def anchor(self):
+        return f"comment-{self.id}"
+
+
+@dataclass
+class Thread:
+    """One page of a post's discussion."""
+
+    roots: list
+    page: object
+    count: int
+
+    @property
+    def comments(self):
+        return [node for root in self.roots for node in _walk(root)]
+
+
+def _walk(node):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def public_view(comment, post, own_ids=(), user=None):
+    max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+    return PublicComment(
+        id=comment.pk,
+        name=comment.user_name,
+        url=comment.user_url,
+        avatar_url=avatar_url(email=comment.user_email, name=comment.user_name, kind=comment.kind),
+        html=comment.body_html,
+        date=comment.submit_date,
+        kind=comment.kind,
+        by_post_author=bool(comment.user_id and comment.user_id == post.author_id),
+        depth=comment.level,
+        parent_id=comment.parent_id,
+        is_pending=comment.status == Comment.Status.PENDING,
+        can_edit=may_edit(comment, own_ids, user),
+        can_reply=comment.kind == Comment.Kind.COMMENT and comment.level < max_level,
+    )
+
+
+def visible_comments(post, own_ids=()):
+    """Approved comments, and the reader's own pending ones."""
+    return (
+        Comment.objects.for_post(post)
+        .filter(Q(status=Comment.Status.APPROVED) | Q(pk__in=list(own_ids), status="pending"))
+        .order_by("thread_id", "order")
+    )
+
+
+def build_tree(comments, post, own_ids=(), user=None):
+    """Nest comments under their parents; a reply whose parent is hidden
+    (pending, spam, trash) is hidden with it, as WordPress does."""
+    nodes = {}
+    roots = []
+    for comment in comments:
+        node = public_view(comment, post, own_ids, user)
+        if comment.parent_id == comment.pk:
+            roots.append(node)
+            nodes[comment.pk] = node
+        elif comment.parent_id in nodes:
+            nodes[comment.parent_id].children.append(node)
+            nodes[comment.pk] = node
+    return roots
+
+
+def page_number_for(comment, post, own_ids=()):
+    """Which page of the discussion holds a comment (for permalinks)."""
+    roots = list(
+        visible_comments(post, own_ids).filter(level=0).values_list("thread_id", flat=True)
+    )
+    if comment.thread_id not in roots:
+        return 1
+    return roots.index(comment.thread_id) // settings.COMMENTS_PER_PAGE + 1
+
+
+def thread_for(post, page_number=None, own_ids=(), user=None):
+    comments = list(visible_comments(post, own_ids))
+    roots = build_tree(comments, post, own_ids, user)
+    count = sum(1 for root in roots for node in _walk(root) if not node.is_pending)
+    page = Paginator(roots, settings.COMMENTS_PER_PAGE).get_page(page_number)
+    return Thread(roots=list(page.object_list), page=page, count=count)

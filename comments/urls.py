@@ -1,0 +1,15 @@
+from django.urls import path
+
+from comments import avatar_views, views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("post/", views.post_comment, name="post"),
+    path("<int:comment_id>/", views.goto, name="goto"),
+    path("<int:comment_id>/edit/", views.edit, name="edit"),
+    path("<int:comment_id>/delete/", views.delete, name="delete"),
+    path("follow/<str:token>/", views.confirm, name="confirm"),
+    path("mute/<str:token>/", views.mute, name="mute"),
+    path("avatar/<str:token>.svg", avatar_views.avatar, name="avatar"),
+]

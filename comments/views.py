@@ -1,0 +1,161 @@
+"""Thin views: parse the request, call a service, answer."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from blog.models import BlogPage
+from comments import author_cookie, links, posting, subscriptions
+from comments.forms import CommentForm
+from comments.models import Comment
+from comments.thread import page_number_for
+
+MAX_LENGTH = getattr(settings, "COMMENT_MAX_LENGTH", 3000)
+
+
+def _target(data):
+    """The post a form names: only a live, public post can be commented on."""
+    try:
+        pk = int(data.get("object_pk", ""))
+    except ValueError:
+        return None
+    return BlogPage.objects.published().filter(pk=pk).first()
+
+
+def render_post(request, post, form, status, error=""):
+    """The post page again, with the reader's form and everything they typed."""
+    context = post.get_context(request)
+    context.update(comment_form=form, comment_error=error)
+    return TemplateResponse(request, post.get_template(request), context, status=status)
+
+
+def permalink(comment, request=None):
+    post = comment.content_object
+    own = posting.own_comment_ids(request) if request is not None else ()
+    page = page_number_for(comment, post, own)
+    query = "?" + urlencode({"cpage": page}) if page > 1 else ""
+    return f"{post.url}{query}#comment-{comment.pk}"
+
+
+@require_POST
+def post_comment(request):
+    post = _target(request.POST)
+    if post is None:
+        return HttpResponseBadRequest(_("This post does not exist or takes no comments."))
+    form = CommentForm(post, data=request.POST, user=request.user)
+    if not post.comments_open:
+        return render_post(request, post, form, 403, _("Comments are closed."))
+    if not form.is_valid():
+        if form.security_errors():
+            form = _fresh_form(post, request)
+            return render_post(
+                request, post, form, 400, _("The form had expired. Please send it again.")
+            )
+        return render_post(request, post, form, 400)
+    comment = posting.submit(form, request, post)
+    response = HttpResponseRedirect(permalink(comment, request), status=303)
+    author_cookie.update(request, response, form)
+    return response
+
+
+def _fresh_form(post, request):
+    """A new security hash and timestamp, with the reader's text kept."""
+    data = request.POST.copy()
+    form = CommentForm(post, user=request.user)
+    for key, value in form.generate_security_data().items():
+        data[key] = value
+    return CommentForm(post, data=data, user=request.user)
+
+
+def csrf_failure(request, reason=""):
+    """An expired token must not cost a reader their comment: show it again."""
+    post = _target(request.POST) if request.method == "POST" else None
+    if post is None or request.path != reverse("comments:post"):
+        return render(request, "403_csrf.html", {"reason": reason}, status=403)
+    form = _fresh_form(post, request)
+    return render_post(
+        request, post, form, 403, _("Your session had expired. Please send your comment again.")
+    )
+
+
+def goto(request, comment_id):
+    comment = get_object_or_404(Comment, pk=comment_id, status=Comment.Status.APPROVED)
+    return redirect(permalink(comment, request))
+
+
+def _own_comment(request, comment_id):
+    comment = get_object_or_404(Comment, pk=comment_id)
+    if not posting.can_edit(request, comment) or comment.status == Comment.Status.TRASH:
+        raise Http404(_("This comment can no longer be changed."))
+    return comment
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, comment_id):
+    comment = _own_comment(request, comment_id)
+    error = ""
+    text = comment.comment
+    if request.method == "POST":
+        text = request.POST.get("comment", "").strip()
+        if not text:
+            error = _("Your comment is empty.")
+        elif len(text) > MAX_LENGTH:
+            error = _(
+                "Your comment has %(show_value)d characters; at most %(limit_value)d are allowed."
+            ) % {"show_value": len(text), "limit_value": MAX_LENGTH}
+        else:
+            posting.edit(comment, text)
+            return redirect(permalink(comment, request))
+    return render(
+        request,
+        "comments/edit.html",
+        {"comment_id": comment.pk, "text": text, "error": error, "post": comment.content_object},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def delete(request, comment_id):
+    comment = _own_comment(request, comment_id)
+    post = comment.content_object
+    comment.status = Comment.Status.TRASH
+    comment.status_reason = "deleted by its author"
+    comment.save(update_fields=["status", "status_reason", "is_public", "is_removed"])
+    messages.success(request, _("Your comment was deleted."))
+    return redirect(post.url + "#comments")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    subscription = links.from_token(token, links.CONFIRM)
+    if subscription is None:
+        raise Http404(_("This link is not valid."))
+    if request.method == "POST":
+        subscriptions.confirm(subscription)
+    return render(
+        request,
+        "comments/subscription.html",
+        {"subscription": subscription, "action": "confirm", "done": request.method == "POST"},
+    )
+
+
+@csrf_exempt  # the signed token authorises it; mail clients post without a form (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def mute(request, token):
+    subscription = links.from_token(token, links.MUTE)
+    if subscription is None:
+        raise Http404(_("This link is not valid."))
+    if request.method == "POST":
+        subscriptions.mute(subscription)
+    return render(
+        request,
+        "comments/subscription.html",
+        {"subscription": subscription, "action": "mute", "done": request.method == "POST"},
+    )

@@ -1,0 +1,63 @@
+from io import StringIO
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+
+from blog.demo.posts import SEED_SLUG
+from comments.models import Comment
+
+
+@pytest.fixture
+def demo(root_page):
+    call_command("load_demo", stdout=StringIO())
+
+
+def test_seed_comments_are_loaded_once(demo):
+    assert Comment.objects.count() == 17
+    call_command("load_demo", stdout=StringIO())
+    assert Comment.objects.count() == 17
+    assert set(Comment.objects.values_list("status", flat=True)) == {"approved"}
+
+
+def test_seed_thread_structure_and_author_badge(client, demo):
+    page = BeautifulSoup(client.get(f"/{SEED_SLUG}/").content, "html.parser")
+    assert page.select_one("#comments-title").get_text(strip=True) == (
+        "17 Antworten zu „Wie gut ist die Social Web Kompetenz von A1 Mobilkom?“"
+    )
+    assert len(page.select(".comment")) == 17
+    vu = Comment.objects.get(user_name="Vu")
+    nila = Comment.objects.get(user_name="Nila")
+    assert nila.parent_id == vu.pk
+    assert page.select_one(f"#comment-{vu.pk} .comment-list--children #comment-{nila.pk}")
+    badges = page.select(".comment--by-author")
+    assert len(badges) == 3
+    assert {b.select_one(".comment__author").get_text() for b in badges} == {"Luca Hammer"}
+    avatars = page.select(".comment__avatar")
+    assert len(avatars) == 17
+    assert avatars[0]["alt"] == "Avatar von Marcus Greyer"
+
+
+def test_seed_mentions_link_to_the_comments_they_answer(demo):
+    luca = Comment.objects.filter(user_name="Luca Hammer").order_by("submit_date")[0]
+    html = luca.body_html
+    expected = {
+        "Marcus": "Marcus Greyer",
+        "Werner": "Werner Reiter",
+        "ritchi": "ritchie",
+        "Roman": "Roman",
+        "Hannes": "Hannes Offenbacher",
+        "Markus": "Markus Hübner",
+        "Vu": "Vu",
+        "Nila": "Nila",
+    }
+    for token, name in expected.items():
+        target = Comment.objects.filter(user_name=name, submit_date__lt=luca.submit_date).latest(
+            "submit_date"
+        )
+        assert f'href="#comment-{target.pk}">@{token}</a>' in html, token
+    assert "@Martin" in html
+    assert 'href="#comment-' not in html.split("@Martin")[0][-60:]
+    markus = Comment.objects.get(comment__startswith="@Luca")
+    assert markus.parent_id == luca.pk
+    assert f'href="#comment-{luca.pk}">@Luca</a>' in markus.body_html

@@ -1,0 +1,43 @@
+import xml.etree.ElementTree as ET
+
+from tests.factories import CommentFactory
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_post_comment_feed_has_approved_comments_without_emails(client, post):
+    CommentFactory(
+        post=post,
+        user_name="Anne",
+        user_email="anne.secret@example.org",
+        comment="Natürlich <b>nicht</b> schön",
+    )
+    CommentFactory(post=post, user_name="Held", status="pending")
+    response = client.get(post.url + "feed/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "anne.secret" not in body
+    assert "@example.org" not in body
+    items = ET.fromstring(response.content).find("channel").findall("item")
+    assert [i.findtext("title") for i in items] == [f"Anne zu „{post.title}“"]
+    assert "&lt;b&gt;" in items[0].findtext("description")
+    assert items[0].findtext("link").startswith("http://testserver/a1-mobilkom/#comment-")
+
+
+def test_site_comment_feeds_rss_and_atom(client, post):
+    CommentFactory(post=post, user_name="Roman", user_email="roman.secret@example.org")
+    rss = client.get("/comments/feed/")
+    atom = client.get("/comments/feed/atom/")
+    for response in (rss, atom):
+        assert response.status_code == 200
+        assert "roman.secret" not in response.content.decode()
+    entries = ET.fromstring(atom.content).findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    assert entries[0].find(f"{ATOM}author").findtext(f"{ATOM}name") == "Roman"
+    assert entries[0].find(f"{ATOM}author").find(f"{ATOM}email") is None
+
+
+def test_post_page_links_its_comment_feeds(client, post):
+    html = client.get(post.url).content.decode()
+    assert 'href="http://testserver/a1-mobilkom/feed/"' in html
+    assert 'href="http://testserver/a1-mobilkom/feed/atom/"' in html

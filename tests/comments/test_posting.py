@@ -1,0 +1,219 @@
+import pytest
+from bs4 import BeautifulSoup
+
+from comments.models import Comment
+from tests.conftest import comment_form_data
+from tests.factories import CommentFactory
+
+POST_URL = "/comments/post/"
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def textarea(page):
+    """The text a browser shows: HTML drops a textarea's first newline."""
+    text = page.select_one("#id_comment").get_text()
+    return text[1:] if text.startswith("\n") else text
+
+
+def test_guest_first_comment_is_held_and_shown_only_to_its_author(client, post):
+    response = client.post(POST_URL, comment_form_data(post))
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    assert comment.status == "pending"
+    assert response["Location"] == f"/a1-mobilkom/#comment-{comment.pk}"
+
+    page = client.get(post.url).content.decode()
+    assert "Dein Kommentar wartet auf Freischaltung." in page
+    assert "Hallo! Ein peinlicher Fehler" in page
+
+    stranger = client.__class__()
+    other = stranger.get(post.url).content.decode()
+    assert "Hallo! Ein peinlicher Fehler" not in other
+    assert "Noch keine Kommentare" in other
+
+
+def test_author_with_an_approved_comment_is_approved_at_once(client, post):
+    CommentFactory(post=post, user_email="Marcus@Example.org")
+    client.post(POST_URL, comment_form_data(post, comment="Nochmal ich."))
+    assert Comment.objects.get(comment="Nochmal ich.").status == "approved"
+    page = client.get(post.url).content.decode()
+    assert "2 Antworten zu „Wie gut ist die Social Web Kompetenz von A1 Mobilkom?“" in page
+
+
+def test_heading_counts_honestly(client, post):
+    page = client.get(post.url).content.decode()
+    assert "Noch keine Kommentare" in page
+    CommentFactory(post=post)
+    page = client.get(post.url).content.decode()
+    assert "1 Antwort zu „Wie gut ist" in page
+
+
+@pytest.mark.parametrize(
+    "fields, field_with_error",
+    [
+        ({"name": ""}, "name"),
+        ({"email": "not-an-address"}, "email"),
+        ({"url": "javascript:alert(1)"}, "url"),
+        ({"comment": "x" * 3001}, "comment"),
+    ],
+)
+def test_invalid_input_shows_inline_errors_and_keeps_the_text(
+    client, post, fields, field_with_error
+):
+    text = fields.get("comment", "Mein langer, sorgfältig geschriebener Kommentar.")
+    data = comment_form_data(post, **{"comment": text, **fields})
+    response = client.post(POST_URL, data)
+    assert response.status_code == 400
+    page = soup(response)
+    field = page.select_one(f".comment-form__field--{field_with_error}")
+    assert field.select_one(".comment-form__error")
+    assert textarea(page) == text
+    if data["name"]:
+        assert page.select_one("#id_name")["value"] == data["name"]
+    assert not Comment.objects.exists()
+
+
+def test_too_long_comment_says_how_long_it_is(client, post):
+    response = client.post(POST_URL, comment_form_data(post, comment="x" * 3001))
+    error = soup(response).select_one(".comment-form__field--comment .comment-form__error")
+    assert "3001" in error.get_text()
+    assert "3000" in error.get_text()
+
+
+def test_expired_form_is_shown_again_with_the_text(client, post):
+    data = comment_form_data(post, comment="Nicht verlieren!")
+    data["timestamp"] = str(int(data["timestamp"]) - 3 * 3600)
+    response = client.post(POST_URL, data)
+    assert response.status_code == 400
+    page = soup(response)
+    assert textarea(page) == "Nicht verlieren!"
+    assert "abgelaufen" in page.select_one("#respond").get_text()
+    resend = {i["name"]: i.get("value", "") for i in page.select("#commentform input[name]")}
+    resend["comment"] = textarea(page)
+    assert client.post(POST_URL, resend).status_code == 303
+
+
+def test_csrf_failure_keeps_the_text(post):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(POST_URL, comment_form_data(post, comment="Trotz CSRF behalten"))
+    assert response.status_code == 403
+    page = soup(response)
+    assert textarea(page) == "Trotz CSRF behalten"
+    token = page.select_one("input[name=csrfmiddlewaretoken]")["value"]
+    resend = {i["name"]: i.get("value", "") for i in page.select("#commentform input[name]")}
+    resend.update(comment="Trotz CSRF behalten", csrfmiddlewaretoken=token)
+    assert browser.post(POST_URL, resend).status_code == 303
+    assert Comment.objects.get().comment == "Trotz CSRF behalten"
+
+
+def test_honeypot_is_refused(client, post):
+    response = client.post(POST_URL, comment_form_data(post, honeypot="spam"))
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_closed_comments_refuse_posts_and_say_so(client, post):
+    post.allow_comments = False
+    post.save()
+    page = client.get(post.url).content.decode()
+    assert "Die Kommentare sind geschlossen." in page
+    assert 'id="commentform"' not in page
+    response = client.post(POST_URL, comment_form_data(post))
+    assert response.status_code == 403
+    assert "Die Kommentare sind geschlossen." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_comments_close_after_n_days(client, post, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 14
+    post.date = timezone.now() - datetime.timedelta(days=15)
+    post.save()
+    assert client.post(POST_URL, comment_form_data(post)).status_code == 403
+    post.date = timezone.now() - datetime.timedelta(days=13)
+    post.save()
+    assert client.post(POST_URL, comment_form_data(post)).status_code == 303
+
+
+def test_unknown_or_draft_post_is_refused(client, post):
+    assert client.post(POST_URL, comment_form_data(post, object_pk="99999")).status_code == 400
+    post.unpublish()
+    assert client.post(POST_URL, comment_form_data(post)).status_code == 400
+
+
+def test_reply_without_javascript(client, post):
+    parent = CommentFactory(post=post, user_name="Vu")
+    page = soup(client.get(f"{post.url}?replytocom={parent.pk}"))
+    assert (
+        page.select_one("#reply-title")
+        .get_text(" ", strip=True)
+        .startswith("Antworte auf den Kommentar von Vu")
+    )
+    assert page.select_one("input[name=reply_to]")["value"] == str(parent.pk)
+    CommentFactory(post=post, user_email="nila@example.org")
+    client.post(
+        POST_URL,
+        comment_form_data(
+            post,
+            name="Nila",
+            email="nila@example.org",
+            comment="@Vu: Nur, dass ...",
+            reply_to=str(parent.pk),
+        ),
+    )
+    reply = Comment.objects.get(user_name="Nila", comment__startswith="@Vu")
+    assert reply.parent_id == parent.pk
+    assert reply.level == 1
+    assert f'href="#comment-{parent.pk}"' in reply.body_html
+
+
+def test_replies_nest_no_deeper_than_the_limit(client, post, settings):
+    settings.COMMENTS_XTD_MAX_THREAD_LEVEL = 1
+    top = CommentFactory(post=post)
+    child = CommentFactory(post=post, parent_id=top.pk)
+    assert child.level == 1
+    CommentFactory(post=post, user_email="marcus@example.org")
+    client.post(POST_URL, comment_form_data(post, reply_to=str(child.pk), comment="Tief"))
+    deep = Comment.objects.get(comment="Tief")
+    assert deep.level == 1
+    assert deep.parent_id == top.pk
+    page = soup(client.get(post.url))
+    assert page.select_one(f"#comment-{child.pk} .comment__reply") is None
+    assert page.select_one(f"#comment-{top.pk} .comment__reply") is not None
+
+
+def test_save_info_cookie_only_when_ticked(client, post):
+    client.post(POST_URL, comment_form_data(post))
+    assert "kommentar_author" not in client.cookies
+    client.post(POST_URL, comment_form_data(post, comment="Zweiter", save_info="on"))
+    assert "kommentar_author" in client.cookies
+    assert client.cookies["kommentar_author"]["httponly"]
+    page = soup(client.get(post.url))
+    assert page.select_one("#id_name")["value"] == "Marcus Greyer"
+    assert page.select_one("#id_save_info").has_attr("checked")
+    client.post(POST_URL, comment_form_data(post, comment="Dritter"))
+    assert client.cookies["kommentar_author"].value == ""
+
+
+def test_logged_in_user_sees_who_they_are_and_no_name_fields(client, post, author):
+    author.email = "luca@example.org"
+    author.save()
+    client.force_login(author)
+    page = soup(client.get(post.url))
+    assert "Angemeldet als Luca Hammer." in page.select_one("#respond").get_text(" ", strip=True)
+    assert page.select_one("#id_name")["type"] == "hidden"
+    assert page.select_one(".comment-form__notes") is None
+    data = comment_form_data(post, name="", email="", comment="Als Autor")
+    assert client.post(POST_URL, data).status_code == 303
+    comment = Comment.objects.get(comment="Als Autor")
+    assert (comment.user, comment.user_name, comment.status) == (author, "Luca Hammer", "approved")
+    badge = soup(client.get(post.url)).select_one(f"#comment-{comment.pk}.comment--by-author")
+    assert badge.select_one(".comment__badge").get_text() == "Autor"

@@ -1,0 +1,90 @@
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import CommentFactory
+
+
+def test_threads_nest_replies(client, post):
+    top = CommentFactory(post=post, user_name="Vu")
+    reply = CommentFactory(post=post, user_name="Nila", parent_id=top.pk)
+    other = CommentFactory(post=post, user_name="Anne")
+    page = BeautifulSoup(client.get(post.url).content, "html.parser")
+    roots = page.select(".comments > .comment-list > .comment")
+    assert [li["id"] for li in roots] == [f"comment-{top.pk}", f"comment-{other.pk}"]
+    nested = page.select_one(f"#comment-{top.pk} .comment-list--children .comment")
+    assert nested["id"] == f"comment-{reply.pk}"
+
+
+def test_each_comment_shows_avatar_name_link_date_permalink_and_reply(client, post):
+    comment = CommentFactory(post=post, user_name="Hannes", user_url="http://www.drei.at/")
+    node = BeautifulSoup(client.get(post.url).content, "html.parser").select_one(
+        f"#comment-{comment.pk}"
+    )
+    assert node.select_one("img.comment__avatar")["alt"] == "Avatar von Hannes"
+    link = node.select_one(".comment__author a")
+    assert link["href"] == "http://www.drei.at/"
+    assert set(link["rel"]) >= {"ugc", "nofollow", "external"}
+    assert node.select_one(".comment__date")["href"] == f"/a1-mobilkom/#comment-{comment.pk}"
+    assert node.select_one(".comment__reply")["href"] == f"?replytocom={comment.pk}#respond"
+
+
+def test_reply_to_a_hidden_comment_stays_hidden(client, post):
+    top = CommentFactory(post=post, status="spam")
+    CommentFactory(post=post, parent_id=top.pk, comment="Under spam")
+    assert "Under spam" not in client.get(post.url).content.decode()
+
+
+def test_no_email_or_ip_on_the_page(client, post):
+    CommentFactory(post=post, user_email="secret.reader@example.org", ip_address="203.0.113.9")
+    html = client.get(post.url).content.decode()
+    assert "secret.reader" not in html
+    assert "203.0.113.9" not in html
+
+
+def test_pagination_by_top_level_thread_and_permalinks(client, post, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    first = CommentFactory(post=post)
+    CommentFactory(post=post, parent_id=first.pk)
+    CommentFactory(post=post)
+    last = CommentFactory(post=post, comment="On page two")
+    page_one = client.get(post.url).content.decode()
+    assert "On page two" not in page_one
+    assert "?cpage=2#comments" in page_one
+    assert "On page two" in client.get(post.url + "?cpage=2").content.decode()
+    response = client.get(f"/comments/{last.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/a1-mobilkom/?cpage=2#comment-{last.pk}"
+    assert client.get(f"/comments/{first.pk}/")["Location"] == f"/a1-mobilkom/#comment-{first.pk}"
+
+
+def test_permalink_of_a_hidden_comment_is_404(client, post):
+    hidden = CommentFactory(post=post, status="pending")
+    assert client.get(f"/comments/{hidden.pk}/").status_code == 404
+
+
+def _many_comments(post, count):
+    """Threads of three: a comment, a reply, a reply to the reply."""
+    parent = None
+    for n in range(count):
+        parent_id = parent.pk if parent is not None and n % 3 else 0
+        parent = CommentFactory(
+            post=post, comment=f"Kommentar {n}", body_html=f"<p>K {n}</p>", parent_id=parent_id
+        )
+
+
+@pytest.mark.parametrize("count", [18, 1000])
+def test_post_page_queries_do_not_grow_with_comments(
+    client, post, count, django_assert_num_queries, settings
+):
+    settings.COMMENTS_PER_PAGE = 2000
+    client.get(post.url)
+    with CaptureQueriesContext(connection) as empty:
+        client.get(post.url)
+    expected = len(empty)  # read now: the query log is a ring buffer
+    _many_comments(post, count)
+    client.get(post.url)
+    with django_assert_num_queries(expected):
+        response = client.get(post.url)
+    assert response.content.decode().count('class="comment ') == count
