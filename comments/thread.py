@@ -59,12 +59,17 @@ def _walk(node):
         yield from _walk(child)
 
 
+def _safe_url(url):
+    """Only web addresses become links, whatever found its way into the column."""
+    return url if (url or "").lower().startswith(("http://", "https://")) else ""
+
+
 def public_view(comment, post, own_ids=(), user=None):
     max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
     return PublicComment(
         id=comment.pk,
         name=comment.user_name,
-        url=comment.user_url,
+        url=_safe_url(comment.user_url),
         avatar_url=avatar_url(email=comment.user_email, name=comment.user_name, kind=comment.kind),
         html=comment.body_html,
         date=comment.submit_date,

@@ -22,7 +22,6 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "blog",
-    "comments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -42,6 +41,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_comments_xtd",
     "django_comments",
+    "comments",  # after xtd: its ready() undoes one of xtd's signal handlers
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",

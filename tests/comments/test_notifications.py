@@ -148,3 +148,10 @@ def test_failed_mail_is_retried_later_on_the_database_queue(post, author, settin
     retry = DBTaskResult.objects.get()
     assert retry.run_after is not None
     assert retry.args_kwargs["args"][-1] == 2
+
+
+def test_mentioned_reader_without_opt_in_gets_no_mail(send, post, smtp_server):
+    CommentFactory(post=post, user_name="Vu", user_email="vu@example.org")
+    CommentFactory(post=post, user_email="nila@example.org")
+    send(comment_form_data(post, name="Nila", email="nila@example.org", comment="@Vu: Nein."))
+    assert "vu@example.org" not in [e.rcpt_tos[0] for e in smtp_server.envelopes]

@@ -88,3 +88,36 @@ def test_post_page_queries_do_not_grow_with_comments(
     with django_assert_num_queries(expected):
         response = client.get(post.url)
     assert response.content.decode().count('class="comment ') == count
+
+
+def test_hiding_a_parent_leaves_its_replies_status_alone(post):
+    from comments.models import Comment
+
+    top = CommentFactory(post=post)
+    reply = CommentFactory(post=post, parent_id=top.pk)
+    top.status = "spam"
+    top.save()
+    reply.refresh_from_db()
+    assert (reply.status, reply.is_public) == ("approved", True)
+    assert Comment.objects.get(pk=top.pk).is_removed
+
+
+@pytest.mark.parametrize(
+    "name, url",
+    [
+        ("<script>alert(1)</script>", ""),
+        ('"><img src=x onerror=alert(1)>', "http://ok.example/"),
+        ("Mallory", "javascript:alert(1)"),
+        ("Mallory", 'http://x.example/" onmouseover="alert(1)'),
+    ],
+)
+def test_name_and_url_come_out_inert(client, post, name, url):
+    comment = CommentFactory(post=post, user_name=name, user_url=url)
+    page = BeautifulSoup(client.get(post.url).content, "html.parser")
+    node = page.select_one(f"#comment-{comment.pk}")
+    assert node.select("script, img[onerror]") == []
+    link = node.select_one(".comment__author a")
+    if link is not None:
+        assert link["href"].startswith("http")
+        assert not [a for a in link.attrs if a.startswith("on")]
+    assert node.select_one(".comment__author").get_text() == name
