@@ -57,4 +57,11 @@ def comment_area(context, post):
         "post_url": reverse("comments:post"),
         "csrf_token": context.get("csrf_token"),
         "page_url": post.url,
+        "permalink_base": _permalink_base(post, thread),
     }
+
+
+def _permalink_base(post, thread):
+    """Date permalinks name their page of the discussion, so they work from anywhere."""
+    number = thread.page.number
+    return post.url + (f"?cpage={number}" if number > 1 else "")

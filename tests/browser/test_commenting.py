@@ -81,3 +81,14 @@ def test_error_keeps_the_text_in_the_browser(live_server, page, post):
     page.get_by_role("button", name="Kommentar abschicken").click()
     page.locator(".comment-form__field--name .comment-form__error").wait_for()
     assert page.locator("#id_comment").input_value() == "Ohne Namen geschrieben"
+
+
+def test_typing_at_suggests_names_from_the_thread(live_server, page, post):
+    CommentFactory(post=post, user_name="Werner Reiter")
+    CommentFactory(post=post, user_name="Vu")
+    page.goto(live_server.url + post.url)
+    page.locator("#id_comment").press_sequentially("Danke @We")
+    suggestion = page.locator(".mention-suggestions__item")
+    assert suggestion.all_inner_texts() == ["@Werner Reiter"]
+    suggestion.click()
+    assert page.locator("#id_comment").input_value() == "Danke @Werner "

@@ -52,7 +52,10 @@ def test_pagination_by_top_level_thread_and_permalinks(client, post, settings):
     page_one = client.get(post.url).content.decode()
     assert "On page two" not in page_one
     assert "?cpage=2#comments" in page_one
-    assert "On page two" in client.get(post.url + "?cpage=2").content.decode()
+    page_two = BeautifulSoup(client.get(post.url + "?cpage=2").content, "html.parser")
+    assert "On page two" in page_two.get_text()
+    date_link = page_two.select_one(f"#comment-{last.pk} .comment__date")["href"]
+    assert date_link == f"/a1-mobilkom/?cpage=2#comment-{last.pk}"
     response = client.get(f"/comments/{last.pk}/")
     assert response.status_code == 302
     assert response["Location"] == f"/a1-mobilkom/?cpage=2#comment-{last.pk}"
