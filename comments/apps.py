@@ -12,6 +12,8 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from django_comments_xtd.models import publish_or_unpublish_on_pre_save
 
+        from comments import checks  # noqa: F401 (registers the system checks)
+
         # xtd flips the public flag of a comment's whole subtree when the comment
         # changes; here each comment's status is its own, and the page hides
         # replies to hidden comments when it builds the thread.

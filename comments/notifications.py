@@ -27,18 +27,26 @@ def comment_saved(comment):
     transaction.on_commit(lambda: tasks.notify_about_comment.enqueue(comment_id))
 
 
+def comment_approved(comment):
+    """A held comment set free: its followers hear now; the author heard when it was held."""
+    from comments import tasks
+
+    comment_id = comment.pk
+    transaction.on_commit(lambda: tasks.notify_about_comment.enqueue(comment_id, True))
+
+
 def confirm_subscription(subscription):
     from comments import tasks
 
     tasks.deliver.enqueue(CONFIRM, subscription.pk)
 
 
-def recipients_for(comment):
+def recipients_for(comment, followers_only=False):
     """(kind, subscription id or None) for each mail this comment calls for."""
     post = comment.content_object
     wanted = []
     author = getattr(post, "author", None)
-    if author is not None and author.email and comment.user_id != author.pk:
+    if not followers_only and author is not None and author.email and comment.user_id != author.pk:
         wanted.append((AUTHOR, None))
     if comment.status == Comment.Status.APPROVED:
         followers = (

@@ -1,46 +1,192 @@
-"""Judges every incoming piece of feedback: comments now, linkbacks later.
+"""One judge for every incoming piece of feedback (comments now, linkbacks
+later), in one fixed order:
 
-Until the full moderation rules land, this is WordPress's default rule:
-a comment is held unless its author already has an approved comment.
+1. refuse: not stored (comments closed, honeypot, flood, duplicate);
+2. spam: stored, never shown (disallowed keys, Akismet spam or discard);
+3. hold: stored as pending (no approved comment yet, too many links,
+   moderation keys, Akismet unreachable: nothing is published unchecked);
+4. approve.
+
+Every verdict carries the rule that decided it, stored with the comment.
 """
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from comments.models import Comment
+from comments import spam
+from comments.models import Comment, ModerationSettings
+from comments.rendering import count_links
+
+REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
+STATUS = {SPAM: Comment.Status.SPAM, HOLD: Comment.Status.PENDING, APPROVE: "approved"}
+
+
+@dataclass
+class Feedback:
+    """What every kind of feedback looks like to the judge."""
+
+    post: object
+    content: str
+    name: str = ""
+    email: str = ""
+    url: str = ""
+    ip: str | None = None
+    user: object = None
+    kind: str = "comment"
+    user_agent: str = ""
+    referrer: str = ""
+    honeypot: str = ""
+    is_reply: bool = False
+    pk: int | None = None
+    is_edit: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_comment(cls, comment, *, honeypot="", is_edit=False):
+        return cls(
+            post=comment.content_object,
+            content=comment.comment,
+            name=comment.user_name,
+            email=comment.user_email,
+            url=comment.user_url,
+            ip=comment.ip_address,
+            user=comment.user,
+            kind=comment.kind,
+            user_agent=comment.user_agent,
+            referrer=comment.referrer,
+            honeypot=honeypot,
+            is_reply=bool(comment.parent_id and comment.parent_id != comment.pk),
+            pk=comment.pk,
+            is_edit=is_edit,
+        )
 
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str
+    outcome: str
     reason: str = ""
 
+    @property
+    def status(self):
+        return STATUS.get(self.outcome)
 
-def _trusted(comment):
+
+def _config(post):
+    return ModerationSettings.for_site(post.get_site())
+
+
+def _others(feedback):
+    comments = Comment.objects.for_post(feedback.post) if feedback.post else Comment.objects
+    return comments.exclude(pk=feedback.pk) if feedback.pk else comments
+
+
+def _closed(feedback, config):
+    return not feedback.post.comments_open and _("Comments are closed.")
+
+
+def _honeypot(feedback, config):
+    return bool(feedback.honeypot) and _("The hidden field was filled in.")
+
+
+def _flood(feedback, config):
+    if feedback.is_edit or not config.flood_seconds:
+        return False
+    who = Q(user_id=feedback.user.pk) if feedback.user else Q(ip_address=feedback.ip)
+    if not feedback.user and not feedback.ip:
+        return False
+    since = timezone.now() - timedelta(seconds=config.flood_seconds)
+    recent = Comment.objects.filter(who, submit_date__gte=since)
+    if feedback.pk:
+        recent = recent.exclude(pk=feedback.pk)
+    return recent.exists() and _("You are posting comments too quickly. Slow down.")
+
+
+def _duplicate(feedback, config):
+    text = feedback.content.strip()
+    taken = _others(feedback).exclude(status=Comment.Status.TRASH).filter(comment=text)
+    return taken.exists() and _("You have already said that.")
+
+
+REFUSALS = [_closed, _honeypot, _flood, _duplicate]
+
+
+def _matches(keys, feedback):
+    fields = [feedback.name, feedback.email, feedback.url, feedback.content, feedback.ip or ""]
+    haystack = "\n".join(fields).casefold()
+    return next((key for key in keys if key in haystack), None)
+
+
+def _trusted(feedback):
     """Staff and the post's own author need no moderation."""
-    user = comment.user
-    return user is not None and (user.is_staff or user.pk == _post_author_id(comment))
+    user = feedback.user
+    author_id = getattr(feedback.post, "author_id", None)
+    return user is not None and (user.is_staff or user.pk == author_id)
 
 
-def _post_author_id(comment):
-    post = comment.content_object
-    return getattr(post, "author_id", None)
-
-
-def _has_approved_comment(comment):
-    who = Q(user_email__iexact=comment.user_email) if comment.user_email else Q(pk=None)
-    if comment.user_id:
-        who |= Q(user_id=comment.user_id)
+def _has_approved_comment(feedback):
+    who = Q(user_email__iexact=feedback.email) if feedback.email else Q(pk__in=[])
+    if feedback.user is not None:
+        who |= Q(user_id=feedback.user.pk)
     earlier = Comment.objects.approved().filter(who)
-    if comment.pk:
-        earlier = earlier.exclude(pk=comment.pk)
-    return earlier.exists()
+    return (earlier.exclude(pk=feedback.pk) if feedback.pk else earlier).exists()
 
 
-def judge(comment):
-    if _trusted(comment):
-        return Verdict(Comment.Status.APPROVED, "trusted author")
-    if _has_approved_comment(comment):
-        return Verdict(Comment.Status.APPROVED, "author has an approved comment")
-    return Verdict(Comment.Status.PENDING, "first comment by this author")
+def akismet_data(feedback):
+    post = feedback.post
+    kind = "reply" if feedback.is_reply and feedback.kind == "comment" else feedback.kind
+    user = feedback.user
+    return {
+        "user_ip": feedback.ip or "",
+        "user_agent": feedback.user_agent,
+        "referrer": feedback.referrer,
+        "permalink": post.get_full_url() if post else "",
+        "comment_type": kind,
+        "comment_author": feedback.name,
+        "comment_author_email": feedback.email,
+        "comment_author_url": feedback.url,
+        "comment_content": feedback.content,
+        "comment_date_gmt": timezone.now().astimezone(datetime.UTC).isoformat(),
+        "blog_lang": "de, en",
+        "blog_charset": "UTF-8",
+        "user_role": "administrator" if user is not None and user.is_staff else "",
+    }
+
+
+def blog_url(post):
+    return post.get_site().root_url + "/"
+
+
+def judge(feedback, spam_client=None):
+    config = _config(feedback.post)
+    for rule in REFUSALS:
+        reason = rule(feedback, config)
+        if reason:
+            return Verdict(REFUSE, str(reason))
+    if _trusted(feedback):
+        return Verdict(APPROVE, "trusted: staff or the post's author")
+    key = _matches(config.disallowed, feedback)
+    if key:
+        return Verdict(SPAM, f"disallowed key: {key}")
+    checked = spam.check(akismet_data(feedback), blog_url(feedback.post), spam_client)
+    if checked.is_spam:
+        return Verdict(SPAM, checked.detail)
+    return _hold_or_approve(feedback, config, checked)
+
+
+def _hold_or_approve(feedback, config, checked):
+    if not _has_approved_comment(feedback):
+        return Verdict(HOLD, "first comment by this author")
+    links = count_links(feedback.content)
+    if links > config.max_links:
+        return Verdict(HOLD, f"{links} links (more than {config.max_links})")
+    key = _matches(config.held, feedback)
+    if key:
+        return Verdict(HOLD, f"moderation key: {key}")
+    if checked.result == spam.ERROR:
+        return Verdict(HOLD, f"Akismet unavailable: {checked.detail}")
+    return Verdict(APPROVE, "passed all checks")

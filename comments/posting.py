@@ -6,9 +6,13 @@ from django.utils import timezone
 
 from comments import notifications, subscriptions
 from comments.models import Comment
-from comments.pipeline import judge
+from comments.pipeline import REFUSE, Feedback, judge
 
 OWN_COMMENTS_KEY = "kommentar_own_comments"
+
+
+class Refused(Exception):
+    """The pipeline refused the comment: nothing was stored; the reason says why."""
 
 
 def client_ip(request):
@@ -39,14 +43,25 @@ def remember(request, comment):
     request.session[OWN_COMMENTS_KEY] = [*ids[-49:], comment.pk]
 
 
+def _verdict(comment, **kwargs):
+    verdict = judge(Feedback.from_comment(comment, **kwargs))
+    if verdict.outcome == REFUSE:
+        raise Refused(verdict.reason)
+    comment.status, comment.status_reason = verdict.status, verdict.reason[:200]
+    return verdict
+
+
 @transaction.atomic
 def submit(form, request, post):
     comment = form.get_comment_object(site_id=settings.SITE_ID)
     comment.ip_address = client_ip(request)
+    comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
+    comment.referrer = request.META.get("HTTP_REFERER", "")[:500]
     comment.parent_id = _parent(comment, post)
-    verdict = judge(comment)
-    comment.status, comment.status_reason = verdict.status, verdict.reason
+    _verdict(comment, honeypot=form.data.get("honeypot", ""))
     comment.save()
+    if comment.status == Comment.Status.SPAM:
+        return comment
     remember(request, comment)
     if form.cleaned_data.get("followup") and comment.user_email:
         subscriptions.subscribe(post, comment, request)
@@ -56,12 +71,11 @@ def submit(form, request, post):
 
 @transaction.atomic
 def edit(comment, text):
+    was_approved = comment.is_approved
     comment.comment = text
+    _verdict(comment, is_edit=True)
     comment.edited_at = timezone.now()
     comment.body_html = ""
-    verdict = judge(comment)
-    was_approved = comment.is_approved
-    comment.status, comment.status_reason = verdict.status, verdict.reason
     comment.save()
     if was_approved and not comment.is_approved:
         notifications.comment_saved(comment)

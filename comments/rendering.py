@@ -69,6 +69,11 @@ def render_body(text: str, candidates: Sequence[Candidate] = ()) -> str:
     return _sanitize(html)
 
 
+def count_links(text: str) -> int:
+    """How many web addresses a text holds, as a spammer's signature."""
+    return len(_URL.findall(text))
+
+
 def _attribute_filter(tag, attribute, value):
     if tag == "a" and attribute == "class":
         return value if value == "mention" else None

@@ -16,11 +16,11 @@ MAX_ATTEMPTS = 6
 
 
 @task()
-def notify_about_comment(comment_id):
+def notify_about_comment(comment_id, followers_only=False):
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None:
         return 0
-    wanted = notifications.recipients_for(comment)
+    wanted = notifications.recipients_for(comment, followers_only)
     for kind, subscription_id in wanted:
         deliver.enqueue(kind, comment_id, subscription_id)
     return len(wanted)
@@ -50,3 +50,26 @@ def _retry_later(kind, object_id, subscription_id, attempt, error):
     deliver.using(run_after=timezone.now() + delay).enqueue(
         kind, object_id, subscription_id, attempt + 1
     )
+
+
+@task()
+def send_spam_feedback(comment_id, kind, attempt=1):
+    """Tell Akismet it was wrong (submit-spam or submit-ham), as its WordPress plugin does."""
+    from comments import pipeline, spam
+
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None:
+        return False
+    feedback = pipeline.Feedback.from_comment(comment)
+    data = pipeline.akismet_data(feedback)
+    try:
+        return spam.submit(kind, data, pipeline.blog_url(feedback.post))
+    except Exception as error:
+        logger.warning("Akismet %s feedback for comment %s failed: %s", kind, comment_id, error)
+        backend = send_spam_feedback.get_backend()
+        if attempt >= MAX_ATTEMPTS or not backend.supports_defer:
+            raise
+        send_spam_feedback.using(run_after=timezone.now() + timedelta(minutes=2**attempt)).enqueue(
+            comment_id, kind, attempt + 1
+        )
+        return False

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from blog.models import BlogPage
-from comments import author_cookie, links, posting, subscriptions
+from comments import author_cookie, links, moderation, posting, ratelimit, subscriptions
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.thread import page_number_for
@@ -52,6 +52,18 @@ def post_comment(request):
     form = CommentForm(post, data=request.POST, user=request.user)
     if not post.comments_open:
         return render_post(request, post, form, 403, _("Comments are closed."))
+    if ratelimit.exceeded(request):
+        return render_post(
+            request, post, form, 429, _("Too many comments from your address. Try again later.")
+        )
+    if request.POST.get("honeypot"):
+        return render_post(
+            request,
+            post,
+            _fresh_form(post, request),
+            400,
+            _("Your comment looks like spam and was not sent."),
+        )
     if not form.is_valid():
         if form.security_errors():
             form = _fresh_form(post, request)
@@ -59,7 +71,12 @@ def post_comment(request):
                 request, post, form, 400, _("The form had expired. Please send it again.")
             )
         return render_post(request, post, form, 400)
-    comment = posting.submit(form, request, post)
+    try:
+        comment = posting.submit(form, request, post)
+    except posting.Refused as refusal:
+        return render_post(request, post, form, 403, str(refusal))
+    if comment.status == Comment.Status.SPAM:
+        return HttpResponseRedirect(post.url + "#comments", status=303)
     response = HttpResponseRedirect(permalink(comment, request), status=303)
     author_cookie.update(request, response, form)
     return response
@@ -111,8 +128,11 @@ def edit(request, comment_id):
                 "Your comment has %(show_value)d characters; at most %(limit_value)d are allowed."
             ) % {"show_value": len(text), "limit_value": MAX_LENGTH}
         else:
-            posting.edit(comment, text)
-            return redirect(permalink(comment, request))
+            try:
+                posting.edit(comment, text)
+                return redirect(permalink(comment, request))
+            except posting.Refused as refusal:
+                error = str(refusal)
     return render(
         request,
         "comments/edit.html",
@@ -125,9 +145,7 @@ def edit(request, comment_id):
 def delete(request, comment_id):
     comment = _own_comment(request, comment_id)
     post = comment.content_object
-    comment.status = Comment.Status.TRASH
-    comment.status_reason = "deleted by its author"
-    comment.save(update_fields=["status", "status_reason", "is_public", "is_removed"])
+    moderation.set_status(comment, Comment.Status.TRASH, reason="deleted by its author")
     messages.success(request, _("Your comment was deleted."))
     return redirect(post.url + "#comments")
 

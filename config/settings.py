@@ -153,6 +153,16 @@ CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 # Spam filtering: Akismet is used when a key is set (moderation issue).
 AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
+AKISMET_TIMEOUT = env.float("AKISMET_TIMEOUT", default=2.0)
+# Calls count as tests (is_test) unless this is on; set it in production only.
+AKISMET_PRODUCTION = env.bool("AKISMET_PRODUCTION", default=not DEBUG)
+# Where Akismet's API is reached; empty means Akismet itself.
+AKISMET_ENDPOINT = env.str("AKISMET_ENDPOINT", default="")
+# Moderation defaults (administrators change them in the Wagtail admin).
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)
+COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="20/600")
+COMMENTS_PURGE_SPAM_DAYS = env.int("COMMENTS_PURGE_SPAM_DAYS", default=30)
 
 # Blog
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)

@@ -26,3 +26,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 LOGGING["root"]["level"] = "WARNING"
+AKISMET_PRODUCTION = False
+# Tests post many comments from 127.0.0.1 in a second; flood and rate-limit
+# tests switch these on for themselves.
+COMMENTS_FLOOD_SECONDS = 0
+COMMENTS_RATE_LIMIT = "10000/600"

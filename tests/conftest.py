@@ -124,3 +124,17 @@ def smtp_server(settings, monkeypatch):
         setattr(settings, key, value)
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def fake_akismet(settings):
+    """Akismet's API, faked on loopback; the real client reaches it over HTTP."""
+    from tests.fakes.akismet_server import FakeAkismet
+
+    server = FakeAkismet().start()
+    settings.AKISMET_API_KEY = "test-key"
+    settings.AKISMET_ENDPOINT = server.url
+    settings.AKISMET_TIMEOUT = 1
+    yield server
+    server.shutdown()
+    server.server_close()

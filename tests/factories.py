@@ -85,4 +85,4 @@ class CommentFactory(factory.django.DjangoModelFactory):
     comment = factory.Sequence(lambda n: f"Comment number {n}")
     submit_date = factory.LazyFunction(timezone.now)
     status = "approved"
-    ip_address = "127.0.0.1"
+    ip_address = factory.Sequence(lambda n: f"192.0.2.{n % 250 + 1}")

@@ -1,0 +1,51 @@
+"""The single place where a comment's status changes after it was judged.
+Each change is written to Wagtail's audit log, teaches Akismet when a
+moderator disagrees with it, and queues the mails that are now due."""
+
+from django.db import transaction
+from wagtail.log_actions import log
+
+from comments import notifications
+from comments.models import Comment
+
+ACTIONS = {
+    Comment.Status.APPROVED: "comments.approve",
+    Comment.Status.PENDING: "comments.unapprove",
+    Comment.Status.SPAM: "comments.spam",
+    Comment.Status.TRASH: "comments.trash",
+}
+
+
+def _feedback_kind(old, new):
+    """Akismet learns from corrections: spam marked by hand, or spam set free."""
+    if new == Comment.Status.SPAM and old != Comment.Status.SPAM:
+        return "spam"
+    if old == Comment.Status.SPAM and new == Comment.Status.APPROVED:
+        return "ham"
+    return None
+
+
+@transaction.atomic
+def set_status(comment, status, user=None, reason=""):
+    old = comment.status
+    if old == status:
+        return False
+    comment.status = status
+    comment.status_reason = (reason or f"set by {user or 'system'}")[:200]
+    comment.save(update_fields=["status", "status_reason", "is_public", "is_removed"])
+    log(instance=comment, action=ACTIONS[status], user=user, data={"from": old, "to": status})
+    kind = _feedback_kind(old, status)
+    if kind:
+        from comments import tasks
+
+        comment_id = comment.pk
+        transaction.on_commit(lambda: tasks.send_spam_feedback.enqueue(comment_id, kind))
+    if status == Comment.Status.APPROVED and old == Comment.Status.PENDING:
+        notifications.comment_approved(comment)
+    return True
+
+
+@transaction.atomic
+def delete(comment, user=None):
+    log(instance=comment, action="wagtail.delete", user=user)
+    comment.delete()
