@@ -2,6 +2,7 @@
 in, and otherwise one drawn here from a keyed hash of the email, so that no
 third party hears of the reader and the email cannot be recovered from it."""
 
+import colorsys
 import hashlib
 import re
 
@@ -10,11 +11,14 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 LINKBACK_KINDS = {"pingback", "trackback", "webmention"}
+_SALT = "kommentar.avatar"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _GRID = 5
+_HALF = (_GRID + 1) // 2
 
 
-def _normalize(email):
+def _normalize(email: str) -> str:
+    """One address, however the reader typed it, must give one picture."""
     return (email or "").strip().casefold()
 
 
@@ -22,31 +26,48 @@ def avatar_token(email: str, name: str = "") -> str:
     """Stable per address (or per name, for readers without one); keyed with
     SECRET_KEY, so a list of known addresses cannot be matched against it."""
     source = _normalize(email) or "name:" + (name or "").strip().casefold()
-    return salted_hmac("kommentar.avatar", source, algorithm="sha256").hexdigest()[:32]
+    return salted_hmac(_SALT, source, algorithm="sha256").hexdigest()[:32]
 
 
-def _colour(hue, saturation, lightness):
-    return f"hsl({hue} {saturation}% {lightness}%)"
+def _hex_colour(hue: int, lightness: float, saturation: float) -> str:
+    """Hex rather than hsl(): every SVG renderer, feed reader included, knows it."""
+    red, green, blue = colorsys.hls_to_rgb(hue / 360, lightness, saturation)
+    return "#" + "".join(f"{round(channel * 255):02x}" for channel in (red, green, blue))
+
+
+def _cells(bits: int) -> list[tuple[int, int]]:
+    """Fill the left half from the token's bits and mirror it, as faces are."""
+    cells = []
+    for row in range(_GRID):
+        for column in range(_HALF):
+            if bits >> (8 + row * _HALF + column) & 1:
+                cells.extend((x, row) for x in sorted({column, _GRID - 1 - column}))
+    return cells
 
 
 def identicon_svg(token: str) -> str:
-    """A symmetric 5x5 pattern, drawn from the token alone: it holds no text."""
-    if not _TOKEN.match(token or ""):
+    """A symmetric 5x5 pattern drawn from the token alone: it holds no text, so
+    nothing about the person travels with the picture. The token is checked
+    because it comes from the URL."""
+    if not isinstance(token, str) or not _TOKEN.match(token):
         raise ValueError("An avatar token is 32 lowercase hex characters.")
     bits = int(token, 16)
     hue = bits % 360
-    cells = []
-    for row in range(_GRID):
-        for column in range((_GRID + 1) // 2):
-            if bits >> (8 + row * 3 + column) & 1:
-                for x in {column, _GRID - 1 - column}:
-                    cells.append(f'<rect x="{x}" y="{row}" width="1" height="1"/>')
+    background = _hex_colour(hue, 0.92, 0.40)
+    foreground = _hex_colour(hue, 0.35, 0.60)
+    rects = "".join(f'<rect x="{x}" y="{y}" width="1" height="1"/>' for x, y in _cells(bits))
     return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 5 5" width="64" height="64" '
-        'shape-rendering="crispEdges">'
-        f'<rect width="5" height="5" fill="{_colour(hue, 40, 92)}"/>'
-        f'<g fill="{_colour(hue, 55, 38)}">{"".join(cells)}</g></svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_GRID} {_GRID}" '
+        'width="64" height="64" shape-rendering="crispEdges">'
+        f'<rect width="{_GRID}" height="{_GRID}" fill="{background}"/>'
+        f'<g fill="{foreground}">{rects}</g></svg>'
     )
+
+
+def _gravatar_url(email: str, size: int) -> str:
+    """Gravatar hashes the trimmed, lower-cased address; SHA-256 since 2024."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return f"https://www.gravatar.com/avatar/{digest}?s={size}&d=identicon"
 
 
 def avatar_url(
@@ -57,11 +78,13 @@ def avatar_url(
     social_url: str | None = None,
     size: int = 64,
 ) -> str | None:
+    """Where a comment's picture comes from. Linkbacks get none, as in
+    WordPress; Gravatar is asked only when the blog opts in, since every
+    request tells it who reads what; otherwise the picture is served here."""
     if kind in LINKBACK_KINDS:
         return None
     if social_url:
         return social_url
     if getattr(settings, "AVATARS_GRAVATAR", False) and _normalize(email):
-        digest = hashlib.sha256(_normalize(email).encode()).hexdigest()
-        return f"https://www.gravatar.com/avatar/{digest}?s={size}&d=identicon"
+        return _gravatar_url(email, size)
     return reverse("comments:avatar", kwargs={"token": avatar_token(email, name)})

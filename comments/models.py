@@ -67,9 +67,18 @@ class Comment(XtdComment):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_text = instance.__dict__.get("comment")
+        return instance
+
     def save(self, *args, **kwargs):
-        if not self.body_html or kwargs.pop("render", False):
+        edited = getattr(self, "_saved_text", self.comment) != self.comment
+        if not self.body_html or edited:
             self.render_body()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         self._sync_flags()
         super().save(*args, **kwargs)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from comments.models import Comment, Subscription
 
 logger = logging.getLogger(__name__)
 
-AUTHOR, FOLLOWUP, CONFIRM = "author", "followup", "confirm"
+AUTHOR, FOLLOWUP, CONFIRM, MODERATOR = "author", "followup", "confirm", "moderator"
 
 
 def comment_saved(comment):
@@ -48,6 +49,8 @@ def recipients_for(comment, followers_only=False):
     author = getattr(post, "author", None)
     if not followers_only and author is not None and author.email and comment.user_id != author.pk:
         wanted.append((AUTHOR, None))
+    if comment.status == Comment.Status.PENDING and not followers_only:
+        wanted.extend((MODERATOR, pk) for pk in _moderators(exclude=author))
     if comment.status == Comment.Status.APPROVED:
         followers = (
             Subscription.objects.filter(
@@ -59,6 +62,22 @@ def recipients_for(comment, followers_only=False):
         )
         wanted.extend((FOLLOWUP, pk) for pk in followers)
     return wanted
+
+
+def _moderators(exclude=None):
+    from django.contrib.auth import get_user_model
+
+    from comments.permissions import MODERATORS
+
+    users = get_user_model().objects.filter(groups__name=MODERATORS, is_active=True)
+    users = users.exclude(email="").order_by("pk")
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return list(users.values_list("pk", flat=True).distinct())
+
+
+def _queue_url(comment):
+    return _base_url() + reverse("wagtailsnippets_comments_comment:edit", args=[comment.pk])
 
 
 def _base_url():
@@ -76,17 +95,18 @@ def _message(to, subject, template, context, headers=None):
     )
 
 
-def _author_mail(comment):
+def _author_mail(comment, to=None):
+    """To the post's author, or (held comments) to one moderator."""
     post = comment.content_object
     context = {
         "post": post,
         "comment": comment,
         "comment_url": post.get_full_url() + f"#comment-{comment.pk}",
         "held": comment.status == Comment.Status.PENDING,
-        "queue_url": _base_url() + "/admin/",
+        "queue_url": _queue_url(comment),
     }
     subject = _("New comment on “%(title)s”") % {"title": post.title}
-    return _message(post.author.email, subject, "comments/mail/author.txt", context)
+    return _message(to or post.author.email, subject, "comments/mail/author.txt", context)
 
 
 def _followup_mail(comment, subscription):
@@ -132,6 +152,13 @@ def build(kind, object_id):
             return None
         if kind == AUTHOR:
             return _author_mail(comment)
+        if kind == MODERATOR:
+            from django.contrib.auth import get_user_model
+
+            moderator = get_user_model().objects.filter(pk=object_id[1]).first()
+            if moderator is None or comment.status != Comment.Status.PENDING:
+                return None
+            return _author_mail(comment, to=moderator.email)
         subscription = Subscription.objects.filter(pk=object_id[1]).first()
         if subscription is None or not subscription.is_active:
             return None

@@ -97,3 +97,25 @@ def may_edit(comment, own_ids, user):
 
 def can_edit(request, comment):
     return may_edit(comment, own_comment_ids(request), request.user)
+
+
+@transaction.atomic
+def reply_as(user, parent, text):
+    """A reply written in the admin by a logged-in moderator or author."""
+    comment = Comment(
+        content_type_id=parent.content_type_id,
+        object_pk=parent.object_pk,
+        site_id=parent.site_id,
+        user=user,
+        user_name=(user.get_full_name() or user.get_username())[:50],
+        user_email=user.email,
+        comment=text,
+        submit_date=timezone.now(),
+        parent_id=parent.pk
+        if parent.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+        else parent.parent_id,
+    )
+    _verdict(comment)
+    comment.save()
+    notifications.comment_saved(comment)
+    return comment

@@ -73,3 +73,10 @@ def send_spam_feedback(comment_id, kind, attempt=1):
             comment_id, kind, attempt + 1
         )
         return False
+
+
+@task()
+def purge_old_comments():
+    from comments.purge import purge
+
+    return purge()

@@ -1,5 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+
+from comments.admin_views import POLICY, CommentViewSet, PendingCommentsPanel, reply_button
+from comments.bulk_actions import BULK_ACTIONS
+from comments.models import Comment
 
 LOG_ACTIONS = [
     ("comments.approve", _("Approve comment"), _("Comment approved")),
@@ -13,3 +19,18 @@ LOG_ACTIONS = [
 def comment_log_actions(actions):
     for action, label, message in LOG_ACTIONS:
         actions.register_action(action, label, message)
+
+
+register_permission_policy(Comment, POLICY)
+register_snippet(CommentViewSet)
+for _action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action)
+
+
+@hooks.register("construct_homepage_panels")
+def add_pending_comments_panel(request, panels):
+    if POLICY.user_has_any_permission(request.user, {"change"}):
+        panels.append(PendingCommentsPanel(request))
+
+
+hooks.register("register_snippet_listing_buttons", reply_button)

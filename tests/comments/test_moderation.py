@@ -71,8 +71,8 @@ def test_failed_feedback_is_retried_later(post, settings, fake_akismet):
     from comments import tasks
 
     fake_akismet.mode = "error"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     comment = CommentFactory(post=post, status="spam")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     assert tasks.send_spam_feedback.call(comment.pk, "spam") is False
-    retry = DBTaskResult.objects.get()
+    retry = DBTaskResult.objects.get(task_path__endswith="send_spam_feedback")
     assert retry.args_kwargs["args"] == [comment.pk, "spam", 2]

@@ -82,7 +82,9 @@ def test_held_comment_mails_only_the_post_author(send, followed_post, smtp_serve
     assert Comment.objects.get(user_email="new@example.org").status == "pending"
     assert [e.rcpt_tos for e in smtp_server.envelopes] == [["luca@example.org"]]
     body = smtp_server.messages[0].get_content()
-    assert "http://testserver/admin/" in body
+    comment = Comment.objects.get(user_email="new@example.org")
+    assert f"http://testserver/admin/snippets/comments/comment/edit/{comment.pk}/" in body
+    assert "first comment by this author" in body
 
 
 def test_guest_followup_needs_double_opt_in(client, send, post, smtp_server, author):
@@ -145,7 +147,7 @@ def test_failed_mail_is_retried_later_on_the_database_queue(post, author, settin
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     assert tasks.deliver.call("author", comment.pk) is False
-    retry = DBTaskResult.objects.get()
+    retry = DBTaskResult.objects.get(task_path__endswith="deliver")
     assert retry.run_after is not None
     assert retry.args_kwargs["args"][-1] == 2
 
@@ -155,3 +157,23 @@ def test_mentioned_reader_without_opt_in_gets_no_mail(send, post, smtp_server):
     CommentFactory(post=post, user_email="nila@example.org")
     send(comment_form_data(post, name="Nila", email="nila@example.org", comment="@Vu: Nein."))
     assert "vu@example.org" not in [e.rcpt_tos[0] for e in smtp_server.envelopes]
+
+
+def test_held_comment_mails_each_moderator_separately(send, post, author, smtp_server):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    author.email = "luca@example.org"
+    author.save()
+    group = Group.objects.get(name="Moderators")
+    for name in ("mod1", "mod2"):
+        UserFactory(username=name, email=f"{name}@example.org").groups.add(group)
+    send(comment_form_data(post, email="new@example.org"))
+    recipients = sorted(e.rcpt_tos[0] for e in smtp_server.envelopes)
+    assert recipients == ["luca@example.org", "mod1@example.org", "mod2@example.org"]
+    for envelope in smtp_server.envelopes:
+        assert len(envelope.rcpt_tos) == 1
+        raw = envelope.content.decode()
+        others = {"luca@example.org", "mod1@example.org", "mod2@example.org"}
+        assert not (others - set(envelope.rcpt_tos)) & set(ADDRESS.findall(raw))

@@ -1,0 +1,94 @@
+"""Bulk moderation in the Wagtail admin; every change goes through
+moderation.set_status, so it is logged and teaches Akismet."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+
+from comments import moderation
+from comments.models import Comment
+
+
+class _StatusBulkAction(SnippetBulkAction):
+    models = [Comment]
+    template_name = "comments/admin/confirm_bulk_status.html"
+    target = None
+
+    def check_perm(self, comment):
+        return self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", comment
+        )
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        changed = sum(
+            moderation.set_status(comment, cls.target, user, f"{cls.action_type} by {user}")
+            for comment in objects
+        )
+        return changed, 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d comment changed.", "%(count)d comments changed.", num_parent_objects
+        ) % {"count": num_parent_objects}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "action_label": self.display_name}
+
+
+class ApproveBulkAction(_StatusBulkAction):
+    display_name = _("Approve")
+    action_type = "approve"
+    aria_label = _("Approve selected comments")
+    action_priority = 10
+    target = Comment.Status.APPROVED
+
+
+class UnapproveBulkAction(_StatusBulkAction):
+    display_name = _("Unapprove")
+    action_type = "unapprove"
+    aria_label = _("Unapprove selected comments")
+    action_priority = 11
+    target = Comment.Status.PENDING
+
+
+class SpamBulkAction(_StatusBulkAction):
+    display_name = _("Spam")
+    action_type = "spam"
+    aria_label = _("Mark selected comments as spam")
+    action_priority = 12
+    target = Comment.Status.SPAM
+
+
+class NotSpamBulkAction(_StatusBulkAction):
+    display_name = _("Not spam")
+    action_type = "not-spam"
+    aria_label = _("Mark selected comments as not spam")
+    action_priority = 13
+    target = Comment.Status.APPROVED
+
+
+class TrashBulkAction(_StatusBulkAction):
+    display_name = _("Trash")
+    action_type = "trash"
+    aria_label = _("Move selected comments to the trash")
+    action_priority = 14
+    target = Comment.Status.TRASH
+
+
+class RestoreBulkAction(_StatusBulkAction):
+    display_name = _("Restore")
+    action_type = "restore"
+    aria_label = _("Restore selected comments from the trash for moderation")
+    action_priority = 15
+    target = Comment.Status.PENDING
+
+
+BULK_ACTIONS = [
+    ApproveBulkAction,
+    UnapproveBulkAction,
+    SpamBulkAction,
+    NotSpamBulkAction,
+    TrashBulkAction,
+    RestoreBulkAction,
+]

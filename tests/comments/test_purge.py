@@ -1,0 +1,29 @@
+import datetime
+from io import StringIO
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from comments.models import Comment
+from tests.factories import CommentFactory
+
+
+def test_purge_deletes_only_old_spam_and_trash(post, settings):
+    old = timezone.now() - datetime.timedelta(days=31)
+    doomed = [
+        CommentFactory(post=post, status="spam", submit_date=old),
+        CommentFactory(post=post, status="trash", submit_date=old),
+    ]
+    kept = [
+        CommentFactory(post=post, status="spam"),
+        CommentFactory(post=post, status="approved", submit_date=old),
+        CommentFactory(post=post, status="pending", submit_date=old),
+    ]
+    out = StringIO()
+    call_command("purge_comments", stdout=out)
+    assert "Deleted 2" in out.getvalue()
+    assert not Comment.objects.filter(pk__in=[c.pk for c in doomed]).exists()
+    assert Comment.objects.filter(pk__in=[c.pk for c in kept]).count() == 3
+    settings.COMMENTS_PURGE_SPAM_DAYS = 0
+    call_command("purge_comments", stdout=out)
+    assert not Comment.objects.filter(status="spam").exists()
