@@ -31,3 +31,8 @@ AKISMET_PRODUCTION = False
 # tests switch these on for themselves.
 COMMENTS_FLOOD_SECONDS = 0
 COMMENTS_RATE_LIMIT = "10000/600"
+
+# A file, not memory, for SQLite test databases: live-server tests then use
+# one connection per thread, as production does, with WAL and a busy timeout.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
