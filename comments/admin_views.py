@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from laces.components import Component
@@ -21,6 +22,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from comments import posting
 from comments.avatars import avatar_url
+from comments.bulk_actions import BULK_ACTIONS
 from comments.models import Comment
 from comments.permissions import CommentPermissionPolicy, visible_to
 
@@ -164,9 +166,20 @@ def reply(request, pk):
     )
 
 
-def reply_button(instance, user, next_url=None):
-    if isinstance(instance, Comment) and POLICY.user_has_permission_for_instance(
+def row_buttons(instance, user, next_url=None):
+    """Reply, and each status change that applies, for one comment."""
+    if not isinstance(instance, Comment) or not POLICY.user_has_permission_for_instance(
         user, "change", instance
     ):
-        url = reverse("wagtailsnippets_comments_comment:reply", args=[instance.pk])
-        yield Button(_("Reply"), url, icon_name="comment", priority=5)
+        return
+    url = reverse("wagtailsnippets_comments_comment:reply", args=[instance.pk])
+    yield Button(_("Reply"), url, icon_name="comment", priority=5)
+    for action in BULK_ACTIONS:
+        if action.applies_to(instance.status):
+            bulk_url = reverse(
+                "wagtail_bulk_action", args=["comments", "comment", action.action_type]
+            )
+            query = urlencode({"id": instance.pk, "next": next_url or ""})
+            yield Button(
+                action.display_name, f"{bulk_url}?{query}", priority=action.action_priority
+            )

@@ -35,8 +35,15 @@ class _StatusBulkAction(SnippetBulkAction):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "action_label": self.display_name}
 
+    from_statuses = ()
+
+    @classmethod
+    def applies_to(cls, status):
+        return status in cls.from_statuses
+
 
 class ApproveBulkAction(_StatusBulkAction):
+    from_statuses = ("pending",)
     display_name = _("Approve")
     action_type = "approve"
     aria_label = _("Approve selected comments")
@@ -45,6 +52,7 @@ class ApproveBulkAction(_StatusBulkAction):
 
 
 class UnapproveBulkAction(_StatusBulkAction):
+    from_statuses = ("approved",)
     display_name = _("Unapprove")
     action_type = "unapprove"
     aria_label = _("Unapprove selected comments")
@@ -53,6 +61,7 @@ class UnapproveBulkAction(_StatusBulkAction):
 
 
 class SpamBulkAction(_StatusBulkAction):
+    from_statuses = ("pending", "approved")
     display_name = _("Spam")
     action_type = "spam"
     aria_label = _("Mark selected comments as spam")
@@ -61,6 +70,7 @@ class SpamBulkAction(_StatusBulkAction):
 
 
 class NotSpamBulkAction(_StatusBulkAction):
+    from_statuses = ("spam",)
     display_name = _("Not spam")
     action_type = "not-spam"
     aria_label = _("Mark selected comments as not spam")
@@ -69,6 +79,7 @@ class NotSpamBulkAction(_StatusBulkAction):
 
 
 class TrashBulkAction(_StatusBulkAction):
+    from_statuses = ("pending", "approved", "spam")
     display_name = _("Trash")
     action_type = "trash"
     aria_label = _("Move selected comments to the trash")
@@ -77,6 +88,7 @@ class TrashBulkAction(_StatusBulkAction):
 
 
 class RestoreBulkAction(_StatusBulkAction):
+    from_statuses = ("trash",)
     display_name = _("Restore")
     action_type = "restore"
     aria_label = _("Restore selected comments from the trash for moderation")

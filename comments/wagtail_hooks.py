@@ -3,7 +3,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from comments.admin_views import POLICY, CommentViewSet, PendingCommentsPanel, reply_button
+from comments.admin_views import POLICY, CommentViewSet, PendingCommentsPanel, row_buttons
 from comments.bulk_actions import BULK_ACTIONS
 from comments.models import Comment
 
@@ -33,4 +33,4 @@ def add_pending_comments_panel(request, panels):
         panels.append(PendingCommentsPanel(request))
 
 
-hooks.register("register_snippet_listing_buttons", reply_button)
+hooks.register("register_snippet_listing_buttons", row_buttons)

@@ -34,5 +34,5 @@ COMMENTS_RATE_LIMIT = "10000/600"
 
 # A file, not memory, for SQLite test databases: live-server tests then use
 # one connection per thread, as production does, with WAL and a busy timeout.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}

@@ -156,3 +156,14 @@ def test_author_cannot_reply_on_others_posts(client, queue, author):
     client.force_login(author)
     url = f"/admin/snippets/comments/comment/reply/{queue['other'].pk}/"
     assert client.post(url, {"comment": "Nein"}).status_code == 404
+
+
+def test_single_comment_actions_in_the_row(admin_client, queue):
+    html = admin_client.get(QUEUE).content.decode()
+    approve = f"/admin/bulk/comments/comment/approve/?id={queue['pending'].pk}"
+    assert approve in html.replace("&amp;", "&")
+    assert f"/admin/bulk/comments/comment/approve/?id={queue['approved'].pk}" not in html
+    response = admin_client.post(approve + "&next=" + QUEUE)
+    assert response.status_code == 302
+    queue["pending"].refresh_from_db()
+    assert queue["pending"].status == "approved"

@@ -25,8 +25,12 @@ def post_one(base_url, path, data):
 def test_fifty_concurrent_comments_are_all_stored_once(live_server, post, settings):
     settings.COMMENTS_RATE_LIMIT = "1000/60"
     forms = [
-        comment_form_data(post, name=f"Leser {n}", email=f"leser{n}@example.org",
-                          comment=f"Gleichzeitiger Kommentar Nummer {n}")
+        comment_form_data(
+            post,
+            name=f"Leser {n}",
+            email=f"leser{n}@example.org",
+            comment=f"Gleichzeitiger Kommentar Nummer {n}",
+        )
         for n in range(50)
     ]
     with ThreadPoolExecutor(max_workers=10) as pool:
