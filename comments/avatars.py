@@ -88,3 +88,17 @@ def avatar_url(
     if getattr(settings, "AVATARS_GRAVATAR", False) and _normalize(email):
         return _gravatar_url(email, size)
     return reverse("comments:avatar", kwargs={"token": avatar_token(email, name)})
+
+
+def social_picture(user) -> str | None:
+    """The picture of a user's first linked social account, if it has one.
+    Expects `user.socialaccount_set` to be prefetched."""
+    if user is None:
+        return None
+    for account in user.socialaccount_set.all():
+        url = account.get_avatar_url()
+        if not url:
+            url = (account.extra_data.get("picture") or {}).get("data", {}).get("url")
+        if url and str(url).startswith("https://"):
+            return url
+    return None

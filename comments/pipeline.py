@@ -128,7 +128,16 @@ def _trusted(feedback):
     return user is not None and (user.is_staff or user.pk == author_id)
 
 
+def _verified(user, email):
+    """A logged-in reader's address counts once they proved it is theirs."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
 def _has_approved_comment(feedback):
+    if feedback.user is not None and not _verified(feedback.user, feedback.email):
+        return False
     who = Q(user_email__iexact=feedback.email) if feedback.email else Q(pk__in=[])
     if feedback.user is not None:
         who |= Q(user_id=feedback.user.pk)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 
-from comments.avatars import avatar_url
+from comments.avatars import avatar_url, social_picture
 from comments.models import Comment
 from comments.posting import may_edit
 
@@ -70,7 +70,12 @@ def public_view(comment, post, own_ids=(), user=None):
         id=comment.pk,
         name=comment.user_name,
         url=_safe_url(comment.user_url),
-        avatar_url=avatar_url(email=comment.user_email, name=comment.user_name, kind=comment.kind),
+        avatar_url=avatar_url(
+            email=comment.user_email,
+            name=comment.user_name,
+            kind=comment.kind,
+            social_url=social_picture(comment.user) if comment.user_id else None,
+        ),
         html=comment.body_html,
         date=comment.submit_date,
         kind=comment.kind,
@@ -88,6 +93,8 @@ def visible_comments(post, own_ids=()):
     return (
         Comment.objects.for_post(post)
         .filter(Q(status=Comment.Status.APPROVED) | Q(pk__in=list(own_ids), status="pending"))
+        .select_related("user")
+        .prefetch_related("user__socialaccount_set")
         .order_by("thread_id", "order")
     )
 

@@ -6,6 +6,7 @@ app_name = "comments"
 
 urlpatterns = [
     path("post/", views.post_comment, name="post"),
+    path("login/<slug:provider>/", views.start_login, name="login"),
     path("<int:comment_id>/", views.goto, name="goto"),
     path("<int:comment_id>/edit/", views.edit, name="edit"),
     path("<int:comment_id>/delete/", views.delete, name="delete"),

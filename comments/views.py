@@ -1,5 +1,7 @@
 """Thin views: parse the request, call a service, answer."""
 
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
@@ -12,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from blog.models import BlogPage
-from comments import author_cookie, links, moderation, posting, ratelimit, subscriptions
+from comments import author_cookie, drafts, links, moderation, posting, ratelimit, subscriptions
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.thread import page_number_for
@@ -100,6 +102,23 @@ def csrf_failure(request, reason=""):
     return render_post(
         request, post, form, 403, _("Your session had expired. Please send your comment again.")
     )
+
+
+@require_POST
+def start_login(request, provider):
+    """Keep what the reader typed, then send them to the provider's login."""
+    post = _target(request.POST)
+    if post is None:
+        return HttpResponseBadRequest(_("This post does not exist or takes no comments."))
+    drafts.save(request, post, request.POST.get("comment", ""), request.POST.get("reply_to", "0"))
+    back = f"{post.url}#respond"
+    if provider == "account":
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': back})}")
+    try:
+        social = get_social_adapter().get_provider(request, provider)
+    except SocialApp.DoesNotExist as error:
+        raise Http404(_("This login provider is not available.")) from error
+    return redirect(social.get_login_url(request, process="login", next=back))
 
 
 def goto(request, comment_id):

@@ -59,3 +59,36 @@ def tasks(env: environ.Env) -> dict:
             f"TASKS_BACKEND={name!r} is not known; use one of: {choices}"
         )
     return {"default": dict(TASK_BACKENDS[name])}
+
+
+def social_providers(env: environ.Env) -> dict:
+    """Each OAuth provider whose client id and secret are set, as allauth wants it.
+    A provider without credentials gets no entry, and so no login button."""
+    providers = {}
+    for name in ("facebook", "github", "google"):
+        prefix = name.upper()
+        client_id = env.str(f"{prefix}_CLIENT_ID", default="")
+        secret = env.str(f"{prefix}_CLIENT_SECRET", default="")
+        if client_id and secret:
+            providers[name] = {"APPS": [{"client_id": client_id, "secret": secret}]}
+    facebook = providers.setdefault("facebook", {})
+    facebook["FIELDS"] = ["id", "email", "name", "first_name", "last_name", "picture"]
+    for key in ("GRAPH_API_URL", "AUTHORIZE_URL"):
+        value = env.str(f"FACEBOOK_{key}", default="")
+        if value:
+            facebook[key] = value
+    oidc_id = env.str("OIDC_CLIENT_ID", default="")
+    oidc_url = env.str("OIDC_SERVER_URL", default="")
+    if oidc_id and oidc_url:
+        providers["openid_connect"] = {
+            "APPS": [
+                {
+                    "provider_id": env.str("OIDC_PROVIDER_ID", default="oidc"),
+                    "name": env.str("OIDC_NAME", default="OpenID Connect"),
+                    "client_id": oidc_id,
+                    "secret": env.str("OIDC_CLIENT_SECRET", default=""),
+                    "settings": {"server_url": oidc_url},
+                }
+            ]
+        }
+    return providers

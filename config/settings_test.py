@@ -36,3 +36,14 @@ COMMENTS_RATE_LIMIT = "10000/600"
 # one connection per thread, as production does, with WAL and a busy timeout.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+
+# Facebook, faked on loopback (tests/fakes/facebook_server.py listens here).
+FAKE_FACEBOOK_PORT = 18765
+SOCIALACCOUNT_PROVIDERS = {
+    "facebook": {
+        "APPS": [{"client_id": "fake-app", "secret": "fake-secret"}],
+        "GRAPH_API_URL": f"http://127.0.0.1:{FAKE_FACEBOOK_PORT}/v19.0",
+        "AUTHORIZE_URL": f"http://127.0.0.1:{FAKE_FACEBOOK_PORT}/dialog/oauth",
+        "FIELDS": ["id", "email", "name", "first_name", "last_name", "picture"],
+    }
+}

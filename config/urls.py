@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -17,7 +16,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("comments/", include("comments.urls")),
-    path("logout/", LogoutView.as_view(), name="logout"),
+    path("accounts/", include("allauth.urls")),
 ]
 
 if settings.DEBUG:

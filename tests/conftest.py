@@ -138,3 +138,13 @@ def fake_akismet(settings):
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def fake_facebook(settings):
+    from tests.fakes.facebook_server import FakeFacebook
+
+    server = FakeFacebook(settings.FAKE_FACEBOOK_PORT).start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from comments import author_cookie
+from comments import author_cookie, drafts
 from comments.forms import CommentForm
 from comments.posting import own_comment_ids
 from comments.thread import thread_for
@@ -28,6 +28,10 @@ def _form(request, post, reply_to):
         initial["save_info"] = True
     if reply_to is not None:
         initial["reply_to"] = reply_to.id
+    draft = drafts.take(request, post)
+    if draft:
+        initial["comment"] = draft["comment"]
+        initial["reply_to"] = draft["reply_to"]
     return CommentForm(post, initial=initial, user=user)
 
 
