@@ -60,6 +60,7 @@
   document.addEventListener("submit", function (event) {
     var f = event.target;
     if (f.id !== "commentform" || !window.fetch || !window.DOMParser) return;
+    if (event.submitter && event.submitter.hasAttribute("formaction")) return; // login buttons
     event.preventDefault();
     var button = f.querySelector("button[type=submit]");
     button.disabled = true;
@@ -79,6 +80,7 @@
         window.scrollTo(0, y);
         var added = Array.from(document.querySelectorAll(".comment--mine")).filter(function (c) { return !before.has(c.id); })[0];
         if (added) {
+          if (window.sessionStorage) sessionStorage.removeItem(draftKey);
           added.scrollIntoView({ block: "center" });
           added.classList.add("comment--new");
         } else {
@@ -92,6 +94,25 @@
       })
       .catch(function () { f.submit(); });
   });
+
+  /* Keep what the reader typed in this tab, e.g. across a trip to a login provider. */
+  var draftKey = "kommentar-draft:" + location.pathname;
+
+  function restoreDraft() {
+    var f = form();
+    if (!f || !window.sessionStorage) return;
+    var textarea = f.querySelector("textarea");
+    var saved = sessionStorage.getItem(draftKey);
+    if (saved && !textarea.value) textarea.value = saved;
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("#commentform textarea") && window.sessionStorage) {
+      sessionStorage.setItem(draftKey, event.target.value);
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", restoreDraft);
 
   /* @-mention suggestions from the names in this thread. */
   function names() {

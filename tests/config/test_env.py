@@ -173,3 +173,32 @@ def test_rq_task_backend_runs_tasks_through_a_real_redis(settings):
     django_rq.get_worker("default", worker_class=SimpleWorker, job_class=Job).work(burst=True)
     assert task_backends["default"].get_result(result.id).status == "SUCCESSFUL"
     assert caches["default"].get("rq-check") == "via redis"
+
+
+def test_social_providers_come_from_the_environment(monkeypatch):
+    env = make_env(monkeypatch)
+    providers = from_env.social_providers(env)
+    assert "APPS" not in providers.get("facebook", {})
+    assert "github" not in providers
+    env = make_env(
+        monkeypatch,
+        FACEBOOK_CLIENT_ID="fb",
+        FACEBOOK_CLIENT_SECRET="s",
+        GITHUB_CLIENT_ID="gh",
+        GITHUB_CLIENT_SECRET="s",
+        OIDC_CLIENT_ID="kc",
+        OIDC_SERVER_URL="https://sso.example/realms/blog",
+    )
+    providers = from_env.social_providers(env)
+    assert providers["facebook"]["APPS"] == [{"client_id": "fb", "secret": "s"}]
+    assert providers["github"]["APPS"][0]["client_id"] == "gh"
+    assert "google" not in providers
+    oidc = providers["openid_connect"]["APPS"][0]
+    assert oidc["settings"]["server_url"] == "https://sso.example/realms/blog"
+
+
+def test_provider_without_credentials_shows_no_button(client, post, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    html = client.get(post.url).content.decode()
+    assert "comment-login__button--facebook" not in html
+    assert "comment-login__button--account" in html
