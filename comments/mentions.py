@@ -41,4 +41,5 @@ def resolve(token: str, candidates: Sequence[Candidate]) -> Candidate | None:
 
 
 def find_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Spans rather than names, so the renderer can link each one where it stands."""
     return [(m.start(), m.end(), m.group(1)) for m in MENTION_RE.finditer(text)]

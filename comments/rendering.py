@@ -1,72 +1,40 @@
 """A comment body, typed as plain text, rendered once to safe HTML.
 
-Everything the reader typed is escaped first; only then are a few marks
-(**strong**, *emphasis*, `code`), links and @-mentions turned into tags, and
-nh3 removes anything outside a strict allow-list as a last line of defence.
+The output is stored and later printed with |safe, so it must be inert whatever was typed.
+Code spans, links and @-mentions are found first and set aside as finished, escaped pieces
+("atoms"); the rest is escaped before **strong** and *emphasis* add their tags. So no mark
+can ever land inside an attribute, and nh3 with a strict allow-list has the last word.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 import nh3
 
-from comments.mentions import Candidate, resolve
-
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
-_TRAILING = ".,;:!?)»“”'’"
-_CODE = re.compile(r"`([^`\n]+)`")
-_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
-_MENTION = re.compile(r"(?<![\w@&#;/])@([^\W_][\w.\-]*\w|[^\W_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from comments.mentions import Candidate, find_mentions, resolve
 
 ALLOWED_TAGS = {"p", "br", "a", "em", "strong", "code"}
+LINK_REL = "nofollow ugc noopener"
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_ATOM = re.compile(r"\x00(\d+)\x01")
+_CODE = re.compile(r"`([^`\n]+)`")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\W_][^\s<>\"'`\x00\x01]*", re.IGNORECASE)
+_TRAILING = ".,;:!?*'\"»“”’"
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_MENTION_LINK = re.compile(r'(<a class="mention" href="#comment-\d+") rel="[^"]*"')
+_FRAGMENT = re.compile(r"#comment-\d+")
 
-def _link(match):
-    url = match.group(0)
-    trail = ""
-    while url and url[-1] in _TRAILING:
-        trail = url[-1] + trail
-        url = url[:-1]
-    href = url if url.lower().startswith("http") else "http://" + url
-    return f'<a href="{href}">{url}</a>{trail}'
-
-
-def _mentions(text, candidates):
-    def replace(match):
-        found = resolve(match.group(1), candidates)
-        if found is None:
-            return match.group(0)
-        return f'<a class="mention" href="#comment-{found.comment_id}">{match.group(0)}</a>'
-
-    return _MENTION.sub(replace, text)
-
-
-def _inline(text, candidates):
-    """Format one escaped paragraph; code spans are kept out of all formatting."""
-    pieces = _CODE.split(text)
-    out = []
-    for index, piece in enumerate(pieces):
-        if index % 2:
-            out.append(f"<code>{piece}</code>")
-            continue
-        piece = _URL.sub(_link, piece)
-        piece = _mentions(piece, candidates)
-        piece = _STRONG.sub(r"<strong>\1</strong>", piece)
-        out.append(_EMPHASIS.sub(r"<em>\1</em>", piece))
-    return "".join(out)
+Hold = Callable[[str], str]
 
 
 def render_body(text: str, candidates: Sequence[Candidate] = ()) -> str:
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
-    html = "".join(
-        "<p>" + _inline(escape(p.strip(), quote=True), candidates).replace("\n", "<br>") + "</p>"
-        for p in paragraphs
-    )
-    return _sanitize(html)
+    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+    return sanitize("".join(_paragraph(p, candidates) for p in paragraphs))
 
 
 def count_links(text: str) -> int:
@@ -74,24 +42,74 @@ def count_links(text: str) -> int:
     return len(_URL.findall(text))
 
 
-def _attribute_filter(tag, attribute, value):
-    if tag == "a" and attribute == "class":
-        return value if value == "mention" else None
-    return value
+def _paragraph(text: str, candidates: Sequence[Candidate]) -> str:
+    lines = (_inline(line.strip(), candidates) for line in text.split("\n"))
+    return f"<p>{'<br>'.join(lines)}</p>"
 
 
-_MENTION_REL = re.compile(r'(<a class="mention" href="#comment-\d+") rel="[^"]*"')
+def _inline(line: str, candidates: Sequence[Candidate]) -> str:
+    """Atoms are cut out of the raw text so an entity never splits a URL or a name;
+    control characters were stripped, so the \\x00…\\x01 markers cannot be forged."""
+    atoms: list[str] = []
+
+    def hold(html: str) -> str:
+        atoms.append(html)
+        return f"\x00{len(atoms) - 1}\x01"
+
+    text = _CODE.sub(lambda m: hold(f"<code>{escape(m[1])}</code>"), line)
+    text = _URL.sub(lambda m: _link(m[0], hold), text)
+    text = _mentions(text, candidates, hold)
+    text = _STRONG.sub(r"<strong>\1</strong>", escape(text))
+    text = _EMPHASIS.sub(r"<em>\1</em>", text)
+    return _ATOM.sub(lambda m: atoms[int(m[1])], text)
 
 
-def _sanitize(html):
-    """nh3 has the last word; mention links point inside the page and need no rel."""
+def _link(url: str, hold: Hold) -> str:
+    url, trail = _split_trailing(url)
+    href = url if url.lower().startswith("http") else f"http://{url}"
+    return hold(f'<a href="{escape(href)}">{escape(url)}</a>') + trail
+
+
+def _split_trailing(url: str) -> tuple[str, str]:
+    """Sentence punctuation after a URL is not part of it; a closing parenthesis is,
+    when the URL opened one (Wikipedia's "Foo_(bar)")."""
+    end = len(url)
+    while end:
+        char = url[end - 1]
+        unbalanced = char == ")" and url.count("(", 0, end) < url.count(")", 0, end)
+        if char not in _TRAILING and not unbalanced:
+            break
+        end -= 1
+    return url[:end], url[end:]
+
+
+def _mentions(text: str, candidates: Sequence[Candidate], hold: Hold) -> str:
+    out, last = [], 0
+    for start, end, token in find_mentions(text):
+        found = resolve(token, candidates)
+        if found is None:
+            continue
+        link = f'<a class="mention" href="#comment-{found.comment_id}">@{escape(token)}</a>'
+        out += [text[last:start], hold(link)]
+        last = end
+    return "".join(out) + text[last:]
+
+
+def sanitize(html: str) -> str:
+    """The last line of defence, should the steps above ever let markup through.
+    nh3 puts rel on every link; mention links point inside the page and drop it."""
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "class"}},
-        attribute_filter=_attribute_filter,
+        attributes={"a": {"href"}},
+        tag_attribute_values={"a": {"class": {"mention"}}},
         url_schemes={"http", "https"},
-        link_rel="nofollow ugc noopener",
+        url_relative=_fragment_only,
+        link_rel=LINK_REL,
         strip_comments=True,
     )
-    return _MENTION_REL.sub(r"\1", cleaned)
+    return _MENTION_LINK.sub(r"\1", cleaned)
+
+
+def _fragment_only(url: str) -> str | None:
+    return url if _FRAGMENT.fullmatch(url) else None
