@@ -120,8 +120,9 @@ def for_month(index, year, month=None):
 
 
 def for_author(index, username):
+    """Only people who published here have an archive: readers' accounts stay unlisted."""
     user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
-    if user is None:
+    if user is None or not index.get_posts().filter(author=user).exists():
         raise Http404(_("No such author."))
     name = user.get_full_name() or user.get_username()
     return Listing(

@@ -60,6 +60,10 @@ class PostsRssFeed(Feed):
     def item_updateddate(self, post):
         return post.last_published_at or post.date
 
+    def author_name(self, listing):
+        """Atom needs an author; entries without one inherit the blog's."""
+        return self.index.title
+
     def item_author_name(self, post):
         return post.author_name or None
 

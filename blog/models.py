@@ -30,7 +30,24 @@ from blog.querysets import BlogPageManager
 from comments.feeds import CommentsAtomFeed, CommentsRssFeed
 
 # Paths that the index serves itself; a post with such a slug would be hidden.
-RESERVED_SLUGS = {"tag", "category", "author", "feed", "search", "page", "comments"}
+RESERVED_SLUGS = {
+    # the index's own routes
+    "tag",
+    "category",
+    "author",
+    "feed",
+    "search",
+    "page",
+    "comments",
+    # paths the site's URLconf serves before Wagtail (config/urls.py)
+    "admin",
+    "django-admin",
+    "accounts",
+    "documents",
+    "i18n",
+    "static",
+    "media",
+}
 _YEAR_SLUG = re.compile(r"^\d{4}$")
 
 
@@ -207,6 +224,19 @@ class BlogPage(RoutablePageMixin, Page):
         return self.url
 
     @property
+    def is_scheduled(self):
+        """Dated in the future: hidden from readers until that moment."""
+        return self.date > timezone.now()
+
+    def route(self, request, path_components):
+        if self.is_scheduled and not self.permissions_for_user(request.user).can_edit():
+            raise Http404
+        return super().route(request, path_components)
+
+    def get_sitemap_urls(self, request=None):
+        return [] if self.is_scheduled else super().get_sitemap_urls(request)
+
+    @property
     def comments_open(self):
         """Open while the author allows them and, if set, for N days after publication."""
         if not self.allow_comments:
@@ -247,9 +277,13 @@ class BlogPage(RoutablePageMixin, Page):
         return parent.specific
 
     def comment_feeds(self, request):
+        """The blog's post feeds and this post's comment feeds, for the page head."""
+        index = self.blog_index.get_full_url(request)
         base = self.get_full_url(request)
         title = _("Comments on “%(title)s”") % {"title": self.title}
         return [
+            {"type": "rss", "url": index + "feed/", "title": self.blog_index.title},
+            {"type": "atom", "url": index + "feed/atom/", "title": self.blog_index.title},
             {"type": "rss", "url": base + "feed/", "title": title},
             {"type": "atom", "url": base + "feed/atom/", "title": title},
         ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 from django_comments import get_model as get_comment_model
 from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
@@ -8,8 +9,9 @@ from wagtail.query import PageQuerySet
 
 class BlogPageQuerySet(PageQuerySet):
     def published(self):
-        """What an anonymous reader may see: live and not behind a view restriction."""
-        return self.live().public()
+        """What an anonymous reader may see: live, not behind a view restriction,
+        and not dated in the future (a future date waits, as in WordPress)."""
+        return self.live().public().filter(date__lte=timezone.now())
 
     def for_listing(self):
         """Everything a listing shows, in a fixed number of queries."""

@@ -90,3 +90,9 @@ def test_pages_link_their_feeds_in_the_head(client, feed_posts):
     assert 'type="application/rss+xml"' in html
     assert 'href="http://testserver/tag/a1/feed/"' in html
     assert 'href="http://testserver/tag/a1/feed/atom/"' in html
+
+
+def test_atom_entries_without_an_author_inherit_the_blogs(client, site, blog_index):
+    BlogPageFactory(parent=blog_index, title="Anonym", slug="anonym", author=None)
+    root = ET.fromstring(client.get("/feed/atom/").content)
+    assert root.find(f"{ATOM}author").findtext(f"{ATOM}name") == "Kommentar"

@@ -51,3 +51,28 @@ def test_private_post_asks_for_the_password(client, hidden_posts):
     response = client.get("/private/")
     assert response.status_code == 200
     assert "Members only" not in response.content.decode()
+
+
+def test_future_dated_post_waits(client, site, blog_index):
+    post = BlogPageFactory(
+        parent=blog_index,
+        title="Kommt noch",
+        slug="later",
+        date=timezone.now() + datetime.timedelta(days=30),
+    )
+    for url in ("/", "/feed/", "/sitemap.xml"):
+        html = client.get(url).content.decode()
+        assert "Kommt noch" not in html and "/later/" not in html, url
+    assert client.get("/later/").status_code == 404
+    post.date = timezone.now() - datetime.timedelta(minutes=1)
+    post.save()
+    assert client.get("/later/").status_code == 200
+
+
+def test_author_archive_only_for_people_who_published(client, site, blog_index, author):
+    from tests.factories import UserFactory
+
+    UserFactory(username="reader42")
+    assert client.get("/author/reader42/").status_code == 404
+    BlogPageFactory(parent=blog_index, author=author)
+    assert client.get(f"/author/{author.username}/").status_code == 200
