@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export BASE_URL ?= http://$(HOST):$(PORT)
+# The address readers use; 0.0.0.0 only says "listen everywhere".
+export BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: run test worker lint format messages compile-messages clean
 
