@@ -169,30 +169,26 @@ def delete(request, comment_id):
     return redirect(post.url + "#comments")
 
 
-@require_http_methods(["GET", "POST"])
-def confirm(request, token):
-    subscription = links.from_token(token, links.CONFIRM)
+def _subscription_link(request, token, action, perform):
+    """A mailed link shows a button on GET (mail scanners follow links) and acts on POST."""
+    subscription = links.from_token(token, action)
     if subscription is None:
         raise Http404(_("This link is not valid."))
     if request.method == "POST":
-        subscriptions.confirm(subscription)
+        perform(subscription)
     return render(
         request,
         "comments/subscription.html",
-        {"subscription": subscription, "action": "confirm", "done": request.method == "POST"},
+        {"subscription": subscription, "action": action, "done": request.method == "POST"},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    return _subscription_link(request, token, links.CONFIRM, subscriptions.confirm)
 
 
 @csrf_exempt  # the signed token authorises it; mail clients post without a form (RFC 8058)
 @require_http_methods(["GET", "POST"])
 def mute(request, token):
-    subscription = links.from_token(token, links.MUTE)
-    if subscription is None:
-        raise Http404(_("This link is not valid."))
-    if request.method == "POST":
-        subscriptions.mute(subscription)
-    return render(
-        request,
-        "comments/subscription.html",
-        {"subscription": subscription, "action": "mute", "done": request.method == "POST"},
-    )
+    return _subscription_link(request, token, links.MUTE, subscriptions.mute)

@@ -2,9 +2,9 @@
 Graph API's /me, reached by allauth over real HTTP."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tests.fakes.loopback import LoopbackServer, QuietHandler
 
 PROFILE = {
     "id": "10001",
@@ -16,24 +16,14 @@ PROFILE = {
 }
 
 
-class FakeFacebook(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class FakeFacebook(LoopbackServer):
     def __init__(self, port):
-        super().__init__(("127.0.0.1", port), _Handler)
+        super().__init__(_Handler, port)
         self.codes = {}
         self.profile = dict(PROFILE)
 
-    def start(self):
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-        return self
 
-
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
+class _Handler(QuietHandler):
     def do_GET(self):
         url = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
@@ -56,9 +46,4 @@ class _Handler(BaseHTTPRequestHandler):
         return self._json(404, {"error": {"message": "unknown"}})
 
     def _json(self, status, data):
-        body = json.dumps(data).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.answer(status, json.dumps(data), content_type="application/json")
