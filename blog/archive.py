@@ -39,6 +39,7 @@ class Listing:
     def context(self, request, index):
         page = self.paginate(request)
         root = index.get_url(request) or "/"
+        page_query = f"?page={page.number}" if page.number > 1 else ""
         feeds = []
         for kind, route in zip(("rss", "atom"), self.feed_routes, strict=False):
             feeds.append({"type": kind, "url": request.build_absolute_uri(root + route)})
@@ -48,7 +49,7 @@ class Listing:
             "blog_index": index,
             "index_url": root,
             "listing_url": root + self.route,
-            "canonical_url": request.build_absolute_uri(root + self.route),
+            "canonical_url": request.build_absolute_uri(root + self.route + page_query),
             "feeds": feeds,
         }
 
@@ -87,9 +88,12 @@ def _category(slug):
 
 def for_tag(index, slug):
     tag = _tag(slug)
+    posts = index.get_posts().filter(tags=tag)
+    if not posts.exists():  # a tag used only on drafts is nobody's business yet
+        raise Http404(_("No such tag."))
     return Listing(
         title=_("Tag: %(name)s") % {"name": tag.name},
-        posts=index.get_posts().filter(tags=tag),
+        posts=posts,
         route=f"tag/{tag.slug}/",
         feed_routes=_feed_routes(f"tag/{tag.slug}/"),
     )

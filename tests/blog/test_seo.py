@@ -56,3 +56,20 @@ def test_post_page_renders_title_and_body(client, post):
     html = response.content.decode()
     assert f'<h1 class="post__title">{post.title}</h1>' in html
     assert f"Body of {post.title}" in html
+
+
+def test_listing_page_two_is_its_own_canonical(client, post, settings):
+    from tests.factories import BlogPageFactory
+
+    settings.BLOG_POSTS_PER_PAGE = 1
+    BlogPageFactory(parent=post.get_parent(), slug="second")
+    soup = BeautifulSoup(client.get("/?page=2").content, "html.parser")
+    assert soup.find("link", rel="canonical")["href"] == "http://testserver/?page=2"
+
+
+def test_tag_of_drafts_only_is_404(client, post):
+    from tests.factories import BlogPageFactory
+
+    BlogPageFactory(parent=post.get_parent(), slug="draft", live=False, tags=["Entwurf"])
+    assert client.get("/tag/entwurf/").status_code == 404
+    assert client.get("/tag/a1/").status_code == 200
