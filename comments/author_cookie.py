@@ -37,7 +37,3 @@ def update(request, response, form):
         samesite="Lax",
         secure=request.is_secure(),
     )
-
-
-def is_set(request):
-    return bool(read(request))

@@ -41,7 +41,7 @@ def set_status(comment, status, user=None, reason=""):
         comment_id = comment.pk
         transaction.on_commit(lambda: tasks.send_spam_feedback.enqueue(comment_id, kind))
     if status == Comment.Status.APPROVED and old == Comment.Status.PENDING:
-        notifications.comment_approved(comment)
+        notifications.comment_saved(comment, followers_only=True)
     return True
 
 

@@ -20,20 +20,13 @@ logger = logging.getLogger(__name__)
 AUTHOR, FOLLOWUP, CONFIRM, MODERATOR = "author", "followup", "confirm", "moderator"
 
 
-def comment_saved(comment):
-    """Queue the mails a new (or newly held) comment calls for, once it is committed."""
+def comment_saved(comment, followers_only=False):
+    """Queue the mails a comment calls for, once it is committed. A held comment
+    set free passes followers_only: the author already heard when it was held."""
     from comments import tasks
 
     comment_id = comment.pk
-    transaction.on_commit(lambda: tasks.notify_about_comment.enqueue(comment_id))
-
-
-def comment_approved(comment):
-    """A held comment set free: its followers hear now; the author heard when it was held."""
-    from comments import tasks
-
-    comment_id = comment.pk
-    transaction.on_commit(lambda: tasks.notify_about_comment.enqueue(comment_id, True))
+    transaction.on_commit(lambda: tasks.notify_about_comment.enqueue(comment_id, followers_only))
 
 
 def confirm_subscription(subscription):
