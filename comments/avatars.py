@@ -6,6 +6,7 @@ import colorsys
 import hashlib
 import re
 
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
@@ -90,15 +91,37 @@ def avatar_url(
     return reverse("comments:avatar", kwargs={"token": avatar_token(email, name)})
 
 
+def _extra_data_picture(data):
+    """Where providers put the picture in what they told us at login:
+    Facebook nests it, Google and OpenID Connect name it, GitHub too."""
+    picture = data.get("picture")
+    if isinstance(picture, dict):
+        picture = (picture.get("data") or {}).get("url")
+    return picture or data.get("avatar_url")
+
+
+def _provider_picture(account):
+    try:
+        return account.get_avatar_url()
+    except SocialApp.DoesNotExist:  # the provider has been switched off since
+        return None
+
+
+def _acceptable(url):
+    """An https address, or a file this blog serves itself (the demo's placeholder)."""
+    url = str(url or "")
+    return url.startswith("https://") or (
+        url.startswith(settings.STATIC_URL) and not url.startswith("//")
+    )
+
+
 def social_picture(user) -> str | None:
     """The picture of a user's first linked social account, if it has one.
     Expects `user.socialaccount_set` to be prefetched."""
     if user is None:
         return None
     for account in user.socialaccount_set.all():
-        url = account.get_avatar_url()
-        if not url:
-            url = (account.extra_data.get("picture") or {}).get("data", {}).get("url")
-        if url and str(url).startswith("https://"):
+        url = _provider_picture(account) or _extra_data_picture(account.extra_data or {})
+        if _acceptable(url):
             return url
     return None

@@ -2,6 +2,8 @@
 
 import os
 import secrets
+import tempfile
+from pathlib import Path
 
 # A fresh key per test run: tests need one, and none is ever committed.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
@@ -34,8 +36,10 @@ COMMENTS_RATE_LIMIT = "10000/600"
 
 # A file, not memory, for SQLite test databases: live-server tests then use
 # one connection per thread, as production does, with WAL and a busy timeout.
+# One file per run, so that two runs on one machine never share a database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    _test_db = Path(tempfile.gettempdir()) / f"kommentar-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}
 
 # Facebook, faked on loopback (tests/fakes/facebook_server.py listens here).
 FAKE_FACEBOOK_PORT = 18765

@@ -13,6 +13,7 @@ PARTS = [
     "blog.demo.authors",
     "blog.demo.posts",
     "comments.demo",
+    "comments.demo_social",
     "comments.demo_moderation",
 ]
 

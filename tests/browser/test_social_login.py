@@ -12,7 +12,7 @@ def test_facebook_login_keeps_the_draft_and_the_reader_comments_as_themselves(
     page.fill("#id_comment", "Kommentare schreiben über Facebook Connect macht doppelt Spaß ;-)")
     page.locator(".comment-login__button--facebook").click()
     page.wait_for_url("**/accounts/facebook/login/**")
-    page.locator("form[method=post] button[type=submit]").last.click()  # allauth: continue
+    page.locator(".account form[method=post] button[type=submit]").click()  # allauth: continue
     page.wait_for_url(f"{live_server.url}{post.url}#respond")
     assert "Angemeldet als Markus Hübner." in page.locator("#respond").inner_text()
     assert page.locator("#id_comment").input_value() == (

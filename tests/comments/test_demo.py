@@ -77,3 +77,24 @@ def test_demo_fills_the_moderation_queue(demo):
     assert Comment.objects.filter(status="spam").count() == 1
     call_command("load_demo", stdout=StringIO())
     assert Comment.objects.filter(status__in=["pending", "spam"]).count() == 2
+
+
+def test_reply_17_comes_from_a_demo_facebook_account_with_a_local_picture(client, demo, settings):
+    from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+
+    settings.SOCIALACCOUNT_PROVIDERS = {}  # no Facebook credentials, as in `make run`
+    assert not SocialApp.objects.exists()
+    reply = Comment.objects.get(comment__startswith="Kommentare schreiben über Facebook Connect")
+    account = SocialAccount.objects.get(user=reply.user)
+    assert (account.provider, account.uid) == ("facebook", "demo-markus-huebner")
+    assert not SocialToken.objects.exists()
+    assert not reply.user.has_usable_password()
+    call_command("load_demo", stdout=StringIO())
+    assert SocialAccount.objects.count() == 1
+
+    html = client.get(f"/{SEED_SLUG}/").content.decode()
+    node = BeautifulSoup(html, "html.parser").select_one(f"#comment-{reply.pk}")
+    assert node.select_one(".comment__author").get_text() == "Markus Hübner"
+    assert node.select_one(".comment__avatar")["src"] == "/static/img/facebook-avatar.svg"
+    assert "facebook.com" not in html
+    assert client.get("/static/img/facebook-avatar.svg").status_code == 200
