@@ -80,3 +80,25 @@ def purge_old_comments():
     from comments.purge import purge
 
     return purge()
+
+
+@task()
+def send_account_mail(subject, body, to, html=None, attempt=1):
+    """One account mail (allauth's), to one address; SMTP trouble means a later try."""
+    from django.core.mail import EmailMultiAlternatives
+
+    message = EmailMultiAlternatives(subject, body, to=[to])
+    if html:
+        message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("Account mail failed (attempt %d): %s", attempt, error)
+        backend = send_account_mail.get_backend()
+        if attempt >= MAX_ATTEMPTS or not backend.supports_defer:
+            raise
+        send_account_mail.using(run_after=timezone.now() + timedelta(minutes=2**attempt)).enqueue(
+            subject, body, to, html, attempt + 1
+        )
+        return False
+    return True

@@ -21,12 +21,25 @@ class FakeFacebook(LoopbackServer):
         super().__init__(_Handler, port)
         self.codes = {}
         self.profile = dict(PROFILE)
+        self.deny = False  # True: the reader clicks "Cancel" in the dialog
 
 
 class _Handler(QuietHandler):
     def do_GET(self):
         url = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if url.path == "/dialog/oauth" and self.server.deny:
+            answer = {
+                "error": "access_denied",
+                "error_code": "200",
+                "error_description": "Permissions error",
+                "error_reason": "user_denied",
+                "state": query["state"],
+            }
+            self.send_response(302)
+            self.send_header("Location", query["redirect_uri"] + "?" + urlencode(answer))
+            self.end_headers()
+            return
         if url.path == "/dialog/oauth":
             code = f"code-{len(self.server.codes) + 1}"
             self.server.codes[code] = query
