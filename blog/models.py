@@ -26,8 +26,10 @@ from wagtail.snippets.models import register_snippet
 from blog import archive
 from blog.blocks import BlogStreamBlock
 from blog.feeds import PostsAtomFeed, PostsRssFeed
+from blog.panels import OutgoingPingsPanel
 from blog.querysets import BlogPageManager
 from comments.feeds import CommentsAtomFeed, CommentsRssFeed
+from comments.linkbacks import advertise
 
 # Paths that the index serves itself; a post with such a slug would be hidden.
 RESERVED_SLUGS = {
@@ -47,6 +49,9 @@ RESERVED_SLUGS = {
     "i18n",
     "static",
     "media",
+    "xmlrpc",
+    "webmention",
+    "trackback",
 }
 _YEAR_SLUG = re.compile(r"^\d{4}$")
 
@@ -168,6 +173,14 @@ class BlogPage(RoutablePageMixin, Page):
     allow_pings = models.BooleanField(
         _("allow pingbacks, trackbacks and webmentions"), default=True
     )
+    trackback_urls = models.TextField(
+        _("send trackbacks to"),
+        blank=True,
+        help_text=_(
+            "One address per line. Blogs that support Webmention or pingback are told "
+            "of your links without this."
+        ),
+    )
 
     objects = BlogPageManager()
 
@@ -187,7 +200,12 @@ class BlogPage(RoutablePageMixin, Page):
     ]
     settings_panels = Page.settings_panels + [
         MultiFieldPanel(
-            [FieldPanel("allow_comments"), FieldPanel("allow_pings")],
+            [
+                FieldPanel("allow_comments"),
+                FieldPanel("allow_pings"),
+                FieldPanel("trackback_urls"),
+                OutgoingPingsPanel(),
+            ],
             heading=_("Discussion"),
         ),
     ]
@@ -244,6 +262,17 @@ class BlogPage(RoutablePageMixin, Page):
         days = settings.COMMENTS_CLOSE_AFTER_DAYS
         return not days or timezone.now() - self.date <= timedelta(days=days)
 
+    def pings_open(self, protocol=None):
+        """Open when linkbacks are on site-wide, for this protocol, and on this post."""
+        switch = {
+            "pingback": "PINGBACK_ENABLED",
+            "trackback": "TRACKBACK_ENABLED",
+            "webmention": "WEBMENTION_ENABLED",
+        }
+        if not (settings.LINKBACKS_ENABLED and self.allow_pings):
+            return False
+        return protocol is None or getattr(settings, switch[protocol])
+
     @path("feed/", name="comments_feed")
     def comments_rss(self, request):
         return CommentsRssFeed(post=self)(request)
@@ -294,4 +323,9 @@ class BlogPage(RoutablePageMixin, Page):
         context["index_url"] = self.blog_index.get_url(request) or "/"
         context["meta_description"] = self.search_description or self.excerpt
         context["feeds"] = self.comment_feeds(request)
+        context["linkbacks"] = advertise.endpoints(self, request)
         return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        return advertise.add_headers(response, advertise.endpoints(self, request))

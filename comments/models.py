@@ -208,3 +208,7 @@ class ModerationSettings(BaseSiteSetting):
     @property
     def held(self):
         return self._lines(self.moderation_keys)
+
+
+# The linkback records live in their own module; Django finds them through here.
+from comments.linkbacks.records import IncomingWebmention, OutgoingPing  # noqa: E402, F401

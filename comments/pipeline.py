@@ -13,6 +13,7 @@ Every verdict carries the rule that decided it, stored with the comment.
 import datetime
 from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.db.models import Q
 from django.utils import timezone
@@ -85,7 +86,16 @@ def _others(feedback):
     return comments.exclude(pk=feedback.pk) if feedback.pk else comments
 
 
+LINKBACKS = (Comment.Kind.PINGBACK, Comment.Kind.TRACKBACK, Comment.Kind.WEBMENTION)
+
+
+def _is_linkback(feedback):
+    return feedback.kind in LINKBACKS
+
+
 def _closed(feedback, config):
+    if _is_linkback(feedback):
+        return not feedback.post.pings_open(feedback.kind) and _("This post takes no pings.")
     return not feedback.post.comments_open and _("Comments are closed.")
 
 
@@ -94,7 +104,8 @@ def _honeypot(feedback, config):
 
 
 def _flood(feedback, config):
-    if feedback.is_edit or not config.flood_seconds:
+    """Linkbacks have their own limits per source host and address (ratelimit)."""
+    if feedback.is_edit or not config.flood_seconds or _is_linkback(feedback):
         return False
     who = Q(user_id=feedback.user.pk) if feedback.user else Q(ip_address=feedback.ip)
     if not feedback.user and not feedback.ip:
@@ -107,8 +118,11 @@ def _flood(feedback, config):
 
 
 def _duplicate(feedback, config):
-    text = feedback.content.strip()
-    taken = _others(feedback).exclude(status=Comment.Status.TRASH).filter(comment=text)
+    others = _others(feedback).exclude(status=Comment.Status.TRASH)
+    if _is_linkback(feedback):
+        taken = others.filter(kind__in=LINKBACKS, user_url=feedback.url)
+        return taken.exists() and _("This source is already registered.")
+    taken = others.filter(comment=feedback.content.strip())
     return taken.exists() and _("You have already said that.")
 
 
@@ -135,7 +149,18 @@ def _verified(user, email):
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
+def _source_site(url):
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else None
+
+
 def _has_approved_comment(feedback):
+    """Known people are not held: the same address (verified, for accounts),
+    the same account, or, for a linkback, an earlier approved one from that site."""
+    if _is_linkback(feedback):
+        site = _source_site(feedback.url)
+        earlier = Comment.objects.approved().filter(kind__in=LINKBACKS, user_url__startswith=site)
+        return bool(site) and earlier.exclude(pk=feedback.pk).exists()
     if feedback.user is not None and not _verified(feedback.user, feedback.email):
         return False
     who = Q(user_email__iexact=feedback.email) if feedback.email else Q(pk__in=[])
@@ -189,7 +214,10 @@ def judge(feedback, spam_client=None):
 
 def _hold_or_approve(feedback, config, checked):
     if not _has_approved_comment(feedback):
-        return Verdict(HOLD, "first comment by this author")
+        return Verdict(
+            HOLD,
+            "first from this source" if _is_linkback(feedback) else "first comment by this author",
+        )
     links = count_links(feedback.content)
     if links > config.max_links:
         return Verdict(HOLD, f"{links} links (more than {config.max_links})")

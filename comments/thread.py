@@ -8,10 +8,18 @@ from datetime import datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from comments.avatars import avatar_url, social_picture
 from comments.models import Comment
 from comments.posting import may_edit
+
+
+KIND_LABELS = {
+    Comment.Kind.PINGBACK: _("Pingback"),
+    Comment.Kind.TRACKBACK: _("Trackback"),
+    Comment.Kind.WEBMENTION: _("Mention"),
+}
 
 
 @dataclass
@@ -34,6 +42,10 @@ class PublicComment:
     @property
     def is_linkback(self):
         return self.kind != Comment.Kind.COMMENT
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS.get(self.kind, "")
 
     @property
     def anchor(self):

@@ -191,6 +191,22 @@ COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)
 COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="20/600")
 COMMENTS_PURGE_SPAM_DAYS = env.int("COMMENTS_PURGE_SPAM_DAYS", default=30)
 
+# Linkbacks (pingback, trackback, Webmention), in and out. Each protocol can be
+# switched off site-wide here, and per post with "allow pings".
+LINKBACKS_ENABLED = env.bool("LINKBACKS_ENABLED", default=True)
+PINGBACK_ENABLED = env.bool("PINGBACK_ENABLED", default=True)
+TRACKBACK_ENABLED = env.bool("TRACKBACK_ENABLED", default=True)
+WEBMENTION_ENABLED = env.bool("WEBMENTION_ENABLED", default=True)
+LINKBACKS_SEND = env.bool("LINKBACKS_SEND", default=True)
+TRACKBACK_VERIFY = env.bool("TRACKBACK_VERIFY", default=True)
+# Lifts the fetcher's address and port checks: for tests and intranets only.
+LINKBACKS_ALLOW_PRIVATE_HOSTS = env.bool("LINKBACKS_ALLOW_PRIVATE_HOSTS", default=False)
+LINKBACKS_ALLOWED_PORTS = tuple(env.list("LINKBACKS_ALLOWED_PORTS", cast=int, default=[80, 443, 8080]))
+LINKBACKS_FETCH_TIMEOUT = env.float("LINKBACKS_FETCH_TIMEOUT", default=5.0)
+LINKBACKS_MAX_BYTES = env.int("LINKBACKS_MAX_BYTES", default=1_048_576)
+# Incoming linkbacks per source host and per IP address: count/seconds.
+LINKBACKS_RATE_LIMIT = env.str("LINKBACKS_RATE_LIMIT", default="10/600")
+
 # Blog
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
 BLOG_FEED_ITEMS = env.int("BLOG_FEED_ITEMS", default=20)

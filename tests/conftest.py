@@ -148,3 +148,26 @@ def fake_facebook(settings):
     yield server
     server.shutdown()
     server.server_close()
+
+
+# Chromium for every test that asks (tests/browser/ and the two-blog linkback test):
+# one browser per session, shared. tests/browser/conftest.py finds it.
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="de-DE", viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -14,6 +14,7 @@ PARTS = [
     "blog.demo.posts",
     "comments.demo",
     "comments.demo_social",
+    "comments.demo_linkback",
     "comments.demo_moderation",
 ]
 

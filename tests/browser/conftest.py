@@ -47,22 +47,3 @@ def pytest_collection_modifyitems(config, items):
         reporter.write_line(line, yellow=True, bold=True)
     for item in browser_items:
         item.add_marker(pytest.mark.skip(reason=line))
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="de-DE", viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    yield tab
-    context.close()

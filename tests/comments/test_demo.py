@@ -24,9 +24,9 @@ def test_seed_comments_are_loaded_once(demo):
 def test_seed_thread_structure_and_author_badge(client, demo):
     page = BeautifulSoup(client.get(f"/{SEED_SLUG}/").content, "html.parser")
     assert page.select_one("#comments-title").get_text(strip=True) == (
-        "17 Antworten zu „Wie gut ist die Social Web Kompetenz von A1 Mobilkom?“"
+        "18 Antworten zu „Wie gut ist die Social Web Kompetenz von A1 Mobilkom?“"
     )
-    assert len(page.select(".comment")) == 17
+    assert len(page.select(".comment")) == 18
     vu = Comment.objects.get(user_name="Vu")
     nila = Comment.objects.get(user_name="Nila")
     assert nila.parent_id == vu.pk
@@ -98,3 +98,18 @@ def test_reply_17_comes_from_a_demo_facebook_account_with_a_local_picture(client
     assert node.select_one(".comment__avatar")["src"] == "/static/img/facebook-avatar.svg"
     assert "facebook.com" not in html
     assert client.get("/static/img/facebook-avatar.svg").status_code == 200
+
+
+def test_the_18th_entry_is_the_seed_pingback(client, demo):
+    page = BeautifulSoup(client.get(f"/{SEED_SLUG}/").content, "html.parser")
+    last = page.select(".comment-list > .comment")[-1]
+    assert "comment--pingback" in last["class"]
+    assert last.select_one(".comment__avatar") is None
+    assert last.select_one(".comment__kind").get_text() == "Pingback"
+    link = last.select_one(".comment__author a")
+    assert (link.get_text(), link["href"]) == ("Olivers Blog", "https://oliver.example.org/")
+    text = last.select_one(".comment__content").get_text()
+    assert text.startswith("[…] las gestern Nacht beim Aufbau einer neuen Stellenbörse")
+    assert text.endswith("Massenhaft Kundendaten […]")
+    call_command("load_demo", stdout=StringIO())
+    assert Comment.objects.filter(kind="pingback").count() == 1

@@ -1,0 +1,32 @@
+"""How a post tells other blogs where to ping it: HTTP headers, <link> tags
+and the trackback RDF block, each only while that protocol is open."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    pingback: str = ""
+    webmention: str = ""
+    trackback: str = ""
+
+
+def endpoints(post, request=None):
+    base = post.get_site().root_url
+    return Endpoints(
+        pingback=base + reverse("pingback") if post.pings_open("pingback") else "",
+        webmention=base + reverse("webmention") if post.pings_open("webmention") else "",
+        trackback=post.get_full_url(request) + "trackback/"
+        if post.pings_open("trackback")
+        else "",
+    )
+
+
+def add_headers(response, found):
+    if found.pingback:
+        response["X-Pingback"] = found.pingback
+    if found.webmention:
+        response["Link"] = f'<{found.webmention}>; rel="webmention"'
+    return response

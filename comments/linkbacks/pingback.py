@@ -1,0 +1,94 @@
+"""Pingback 1.0 (hixie.ch/specs/pingback): the XML-RPC endpoint at /xmlrpc/,
+built on the standard library's xmlrpc, with the spec's fault codes."""
+
+import logging
+from xml.parsers.expat import ExpatError
+from xmlrpc.client import Fault, dumps, loads
+
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.views.decorators.csrf import csrf_exempt
+
+from comments import ratelimit
+from comments.linkbacks import receive, source, targets
+from comments.models import Comment
+from comments.posting import client_ip
+
+logger = logging.getLogger(__name__)
+
+SOURCE_MISSING = 0x0010
+NO_LINK = 0x0011
+TARGET_MISSING = 0x0020
+TARGET_CLOSED = 0x0021
+ALREADY_REGISTERED = 0x0030
+ACCESS_DENIED = 0x0031
+UPSTREAM_ERROR = 0x0032
+# XML-RPC's own codes (specs.xmlrpc.com/spec, "fault code interoperability").
+PARSE_ERROR = -32700
+UNKNOWN_METHOD = -32601
+BAD_PARAMS = -32602
+
+
+def ping(source_url, target_url, *, ip=None, user_agent=""):
+    """pingback.ping: verify the source, store the linkback, say so; or raise a Fault."""
+    from urllib.parse import urlsplit
+
+    post = targets.resolve(target_url)
+    if post is None:
+        raise Fault(TARGET_MISSING, "The target does not exist on this blog.")
+    if not post.pings_open("pingback"):
+        raise Fault(TARGET_CLOSED, "The target cannot be pinged.")
+    if ratelimit.linkback_exceeded(ip, urlsplit(source_url).hostname):
+        raise Fault(ACCESS_DENIED, "Too many pings. Try again later.")
+    if receive.existing(post, source_url):
+        raise Fault(ALREADY_REGISTERED, "The pingback has already been registered.")
+    try:
+        page = source.verify(source_url, target_url)
+    except source.NoLink as error:
+        raise Fault(NO_LINK, str(error)) from error
+    except source.SourceMissing as error:
+        raise Fault(SOURCE_MISSING, str(error)) from error
+    try:
+        comment = receive.store(Comment.Kind.PINGBACK, post, page, ip=ip, user_agent=user_agent)
+    except receive.Refused as error:
+        raise Fault(ACCESS_DENIED, str(error)) from error
+    return f"Pingback from {source_url} to {target_url} registered ({comment.status})."
+
+
+def _call(body, request):
+    params, method = loads(body, use_builtin_types=True)
+    if method == "system.listMethods":
+        return ["pingback.ping", "system.listMethods"]
+    if method != "pingback.ping":
+        raise Fault(UNKNOWN_METHOD, f"Unknown method: {method}")
+    if len(params) != 2 or not all(isinstance(p, str) for p in params):
+        raise Fault(BAD_PARAMS, "pingback.ping takes two strings: sourceURI and targetURI.")
+    return ping(
+        params[0].strip(),
+        params[1].strip(),
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+
+
+def _xml(payload):
+    return HttpResponse(payload, content_type="text/xml; charset=utf-8")
+
+
+@csrf_exempt
+def endpoint(request):
+    from django.conf import settings
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"], "XML-RPC server accepts POST requests only.")
+    try:
+        if not (settings.LINKBACKS_ENABLED and settings.PINGBACK_ENABLED):
+            raise Fault(TARGET_CLOSED, "Pingbacks are switched off on this blog.")
+        result = _call(request.body, request)
+        return _xml(dumps((result,), methodresponse=True, allow_none=False))
+    except Fault as fault:
+        return _xml(dumps(fault, methodresponse=True))
+    except (ExpatError, ValueError, TypeError, IndexError) as error:
+        return _xml(dumps(Fault(PARSE_ERROR, f"Malformed XML-RPC request: {error}")))
+    except Exception:  # a fault, never a 500: the caller is a program
+        logger.exception("Pingback failed")
+        return _xml(dumps(Fault(UPSTREAM_ERROR, "The pingback could not be processed.")))

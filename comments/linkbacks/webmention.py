@@ -1,0 +1,117 @@
+"""Webmention (W3C Recommendation, 12 January 2017): validate at once, verify
+the source in a background task, answer 202 with a status URL."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from comments import ratelimit
+from comments.linkbacks import receive, source, targets
+from comments.linkbacks.records import IncomingWebmention
+from comments.models import Comment
+from comments.posting import client_ip
+
+State = IncomingWebmention.State
+
+
+class Invalid(Exception):
+    """The request cannot be accepted; the message says why (HTTP 400)."""
+
+
+def _url(value, name):
+    value = (value or "").strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Invalid(f"The {name} must be an http or https URL.")
+    return value
+
+
+def validate(data):
+    """The synchronous checks of the spec (section 3.2.1): the post it names."""
+    source_url = _url(data.get("source"), "source")
+    target_url = _url(data.get("target"), "target")
+    if source_url.split("#")[0] == target_url.split("#")[0]:
+        raise Invalid("The source and the target must differ.")
+    post = targets.resolve(target_url)
+    if post is None:
+        raise Invalid("The target is not a post on this blog.")
+    if not post.pings_open("webmention"):
+        raise Invalid("The target does not accept Webmentions.")
+    return source_url, target_url, post
+
+
+@csrf_exempt  # other sites post here; nothing of a reader's session is used
+@require_POST
+def endpoint(request):
+    if not (settings.LINKBACKS_ENABLED and settings.WEBMENTION_ENABLED):
+        return HttpResponse("Webmentions are switched off on this blog.", status=404)
+    try:
+        source_url, target_url, post = validate(request.POST)
+    except Invalid as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    ip = client_ip(request)
+    if ratelimit.linkback_exceeded(ip, urlsplit(source_url).hostname):
+        return HttpResponse("Too many Webmentions. Try again later.", status=429)
+    mention = IncomingWebmention.objects.create(
+        source=source_url, target=target_url, post=post, ip_address=ip
+    )
+    from comments.linkbacks import tasks
+
+    transaction.on_commit(lambda: tasks.verify_webmention.enqueue(mention.pk))
+    status_url = request.build_absolute_uri(reverse("webmention-status", args=[mention.token]))
+    response = HttpResponse(
+        f"Accepted. Its progress: {status_url}\n", status=202, content_type="text/plain"
+    )
+    response["Location"] = status_url
+    return response
+
+
+@require_GET
+def status(request, token):
+    mention = get_object_or_404(IncomingWebmention, token=token)
+    return JsonResponse(
+        {
+            "source": mention.source,
+            "target": mention.target,
+            "status": mention.state,
+            "detail": mention.detail,
+            "updated": mention.updated_at.isoformat(),
+        }
+    )
+
+
+def _finish(mention, state, detail="", comment=None):
+    mention.state, mention.detail = state, detail[:300]
+    if comment is not None:
+        mention.comment = comment
+    mention.save(update_fields=["state", "detail", "comment", "updated_at"])
+    return state
+
+
+def process(mention):
+    """Verify one queued Webmention (section 3.2.2) and store, update or remove the mention."""
+    post = mention.post
+    stored = receive.existing(post, mention.source, kinds=[Comment.Kind.WEBMENTION])
+    try:
+        page = source.verify(mention.source, mention.target)
+    except (source.SourceGone, source.NoLink) as error:
+        if stored is not None:
+            receive.remove(stored, reason=f"webmention source: {error}")
+            return _finish(mention, State.REMOVED, str(error))
+        return _finish(mention, State.REJECTED, str(error))
+    except source.SourceError as error:
+        return _finish(mention, State.REJECTED, str(error))
+    try:
+        if stored is not None:
+            comment = receive.update(stored, page)
+        else:
+            comment = receive.store(Comment.Kind.WEBMENTION, post, page, ip=mention.ip_address)
+    except receive.Refused as error:
+        return _finish(mention, State.REJECTED, str(error))
+    return _finish(mention, State.ACCEPTED, comment.status, comment)
