@@ -14,7 +14,6 @@ from comments.avatars import avatar_url, social_picture
 from comments.models import Comment
 from comments.posting import may_edit
 
-
 KIND_LABELS = {
     Comment.Kind.PINGBACK: _("Pingback"),
     Comment.Kind.TRACKBACK: _("Trackback"),

@@ -201,7 +201,9 @@ LINKBACKS_SEND = env.bool("LINKBACKS_SEND", default=True)
 TRACKBACK_VERIFY = env.bool("TRACKBACK_VERIFY", default=True)
 # Lifts the fetcher's address and port checks: for tests and intranets only.
 LINKBACKS_ALLOW_PRIVATE_HOSTS = env.bool("LINKBACKS_ALLOW_PRIVATE_HOSTS", default=False)
-LINKBACKS_ALLOWED_PORTS = tuple(env.list("LINKBACKS_ALLOWED_PORTS", cast=int, default=[80, 443, 8080]))
+LINKBACKS_ALLOWED_PORTS = tuple(
+    env.list("LINKBACKS_ALLOWED_PORTS", cast=int, default=[80, 443, 8080])
+)
 LINKBACKS_FETCH_TIMEOUT = env.float("LINKBACKS_FETCH_TIMEOUT", default=5.0)
 LINKBACKS_MAX_BYTES = env.int("LINKBACKS_MAX_BYTES", default=1_048_576)
 # Incoming linkbacks per source host and per IP address: count/seconds.
