@@ -328,4 +328,6 @@ class BlogPage(RoutablePageMixin, Page):
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        return advertise.add_headers(response, advertise.endpoints(self, request))
+        # The page's context found the endpoints already; feeds and other routes have none.
+        found = (getattr(response, "context_data", None) or {}).get("linkbacks")
+        return advertise.add_headers(response, found or advertise.endpoints(self, request))

@@ -2,9 +2,11 @@
 built on the standard library's xmlrpc, with the spec's fault codes."""
 
 import logging
+from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 from xmlrpc.client import Fault, dumps, loads
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
@@ -30,8 +32,6 @@ BAD_PARAMS = -32602
 
 def ping(source_url, target_url, *, ip=None, user_agent=""):
     """pingback.ping: verify the source, store the linkback, say so; or raise a Fault."""
-    from urllib.parse import urlsplit
-
     post = targets.resolve(target_url)
     if post is None:
         raise Fault(TARGET_MISSING, "The target does not exist on this blog.")
@@ -76,8 +76,6 @@ def _xml(payload):
 
 @csrf_exempt
 def endpoint(request):
-    from django.conf import settings
-
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"], "XML-RPC server accepts POST requests only.")
     try:

@@ -41,7 +41,7 @@ def receive_trackback(request, post):
     url = (data.get("url") or "").strip()
     if not url or urlsplit(url).scheme not in ("http", "https"):
         return _answer("The url parameter is missing or is not an http(s) URL.")
-    if not (post.pings_open("trackback")):
+    if not post.pings_open("trackback"):
         return _answer("This post takes no trackbacks.")
     ip = client_ip(request)
     if ratelimit.linkback_exceeded(ip, urlsplit(url).hostname):
