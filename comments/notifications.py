@@ -1,42 +1,84 @@
 """The only module that mails readers and authors. Every message is built
 for exactly one recipient: one address in To, no Cc, no Bcc, and no other
-reader's address anywhere in it. Sending happens in tasks, never in a request."""
+reader's address anywhere in it. Templates get mail views, never a model.
+
+Nothing here sends: a service announces that mails are due (the signals
+below), and the tasks, the top layer, queue them and later ask `build` for
+each message. So no request ever waits on SMTP, and no service imports tasks."""
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from comments import links
+from comments import subscriptions
 from comments.models import Comment, Subscription
+from comments.moderation.permissions import MODERATORS
 
 logger = logging.getLogger(__name__)
 
 AUTHOR, FOLLOWUP, CONFIRM, MODERATOR = "author", "followup", "confirm", "moderator"
 
+#: A comment's mails are due (sent after commit): comment_id, followers_only.
+comment_mails_due = Signal()
+#: One mail to one recipient is due: kind, object_id (and subscription_id).
+mail_due = Signal()
+#: One of allauth's account mails is due: subject, body, to, html.
+account_mail_due = Signal()
+
+
+@dataclass(frozen=True)
+class MailPost:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class MailComment:
+    """What a mail may say of a comment: never an address or an IP."""
+
+    name: str
+    text: str
+    reason: str
+    url: str
+
 
 def comment_saved(comment, followers_only=False):
-    """Queue the mails a comment calls for, once it is committed. A held comment
-    set free passes followers_only: the author already heard when it was held."""
-    from comments import tasks
-
+    """Announce the mails a comment calls for, once it is committed. A held
+    comment set free passes followers_only: the author heard when it was held."""
     comment_id = comment.pk
-    transaction.on_commit(lambda: tasks.notify_about_comment.enqueue(comment_id, followers_only))
+    transaction.on_commit(
+        lambda: comment_mails_due.send(
+            Comment, comment_id=comment_id, followers_only=followers_only
+        )
+    )
 
 
-def confirm_subscription(subscription):
-    from comments import tasks
+def subscription_saved(subscription):
+    """A guest's new subscription needs their click first (double opt-in)."""
+    if subscription.confirmed_at is not None:
+        return
+    subscription_id = subscription.pk
+    transaction.on_commit(
+        lambda: mail_due.send(Subscription, kind=CONFIRM, object_id=subscription_id)
+    )
 
-    tasks.deliver.enqueue(CONFIRM, subscription.pk)
+
+def account_mail(subject, body, to, html=None):
+    """allauth's mails (address confirmation, password reset) leave the request too."""
+    account_mail_due.send(None, subject=subject, body=body, to=to, html=html)
 
 
 def recipients_for(comment, followers_only=False):
-    """(kind, subscription id or None) for each mail this comment calls for."""
+    """(kind, subscription or moderator id, or None) for each mail this comment calls for."""
     post = comment.content_object
     wanted = []
     author = getattr(post, "author", None)
@@ -46,9 +88,8 @@ def recipients_for(comment, followers_only=False):
         wanted.extend((MODERATOR, pk) for pk in _moderators(exclude=author))
     if comment.status == Comment.Status.APPROVED:
         followers = (
-            Subscription.objects.filter(
-                post_id=post.pk, confirmed_at__isnull=False, muted_at__isnull=True
-            )
+            Subscription.objects.active()
+            .filter(post_id=post.pk)
             .exclude(email__iexact=comment.user_email)
             .order_by("pk")
             .values_list("pk", flat=True)
@@ -58,10 +99,6 @@ def recipients_for(comment, followers_only=False):
 
 
 def _moderators(exclude=None):
-    from django.contrib.auth import get_user_model
-
-    from comments.permissions import MODERATORS
-
     users = get_user_model().objects.filter(groups__name=MODERATORS, is_active=True)
     users = users.exclude(email="").order_by("pk")
     if exclude is not None:
@@ -69,12 +106,23 @@ def _moderators(exclude=None):
     return list(users.values_list("pk", flat=True).distinct())
 
 
+def _base_url():
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
 def _queue_url(comment):
     return _base_url() + reverse("wagtailsnippets_comments_comment:edit", args=[comment.pk])
 
 
-def _base_url():
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+def _views(comment):
+    post = comment.content_object
+    url = post.get_full_url() + f"#comment-{comment.pk}"
+    return (
+        MailPost(title=post.title, url=post.get_full_url()),
+        MailComment(
+            name=comment.user_name, text=comment.comment, reason=comment.status_reason, url=url
+        ),
+    )
 
 
 def _message(to, subject, template, context, headers=None):
@@ -88,28 +136,26 @@ def _message(to, subject, template, context, headers=None):
     )
 
 
-def _author_mail(comment, to=None):
+def _author_mail(comment, to):
     """To the post's author, or (held comments) to one moderator."""
-    post = comment.content_object
+    post, view = _views(comment)
     context = {
         "post": post,
-        "comment": comment,
-        "comment_url": post.get_full_url() + f"#comment-{comment.pk}",
+        "comment": view,
         "held": comment.status == Comment.Status.PENDING,
         "queue_url": _queue_url(comment),
     }
     subject = _("New comment on “%(title)s”") % {"title": post.title}
-    return _message(to or post.author.email, subject, "comments/mail/author.txt", context)
+    return _message(to, subject, "comments/mail/author.txt", context)
 
 
 def _followup_mail(comment, subscription):
-    post = comment.content_object
-    mute_url = links.url(subscription, links.MUTE, _base_url())
+    post, view = _views(comment)
+    mute_url = subscriptions.url(subscription, subscriptions.MUTE, _base_url())
     context = {
         "post": post,
-        "comment": comment,
-        "subscriber": subscription,
-        "comment_url": post.get_full_url() + f"#comment-{comment.pk}",
+        "comment": view,
+        "subscriber_name": subscription.name,
         "mute_url": mute_url,
     }
     subject = _("New reply to “%(title)s”") % {"title": post.title}
@@ -121,38 +167,45 @@ def _followup_mail(comment, subscription):
 
 
 def _confirm_mail(subscription):
+    post = subscription.post
     context = {
-        "post": subscription.post,
-        "subscriber": subscription,
-        "confirm_url": links.url(subscription, links.CONFIRM, _base_url()),
+        "post": MailPost(title=post.title, url=post.get_full_url()),
+        "subscriber_name": subscription.name,
+        "confirm_url": subscriptions.url(subscription, subscriptions.CONFIRM, _base_url()),
     }
-    subject = _("Please confirm: follow-up comments on “%(title)s”") % {
-        "title": subscription.post.title
-    }
+    subject = _("Please confirm: follow-up comments on “%(title)s”") % {"title": post.title}
     return _message(subscription.email, subject, "comments/mail/confirm.txt", context)
 
 
-def build(kind, object_id):
+def _comment_mail(kind, comment, recipient_id):
+    if kind == AUTHOR:
+        return _author_mail(comment, comment.content_object.author.email)
+    if kind == MODERATOR:
+        moderator = get_user_model().objects.filter(pk=recipient_id).first()
+        if moderator is None or comment.status != Comment.Status.PENDING:
+            return None
+        return _author_mail(comment, moderator.email)
+    subscription = Subscription.objects.filter(pk=recipient_id).first()
+    if subscription is None or not subscription.is_active:
+        return None
+    return _followup_mail(comment, subscription)
+
+
+def build(kind, object_id, recipient_id=None):
     """The message for one recipient, or None if it is no longer due."""
     with translation.override(settings.LANGUAGE_CODE):
         if kind == CONFIRM:
-            subscription = Subscription.objects.filter(pk=object_id[0]).first()
+            subscription = Subscription.objects.filter(pk=object_id).first()
             if subscription is None or subscription.confirmed_at is not None:
                 return None
             return _confirm_mail(subscription)
-        comment = Comment.objects.filter(pk=object_id[0]).first()
-        if comment is None:
-            return None
-        if kind == AUTHOR:
-            return _author_mail(comment)
-        if kind == MODERATOR:
-            from django.contrib.auth import get_user_model
+        comment = Comment.objects.filter(pk=object_id).first()
+        return None if comment is None else _comment_mail(kind, comment, recipient_id)
 
-            moderator = get_user_model().objects.filter(pk=object_id[1]).first()
-            if moderator is None or comment.status != Comment.Status.PENDING:
-                return None
-            return _author_mail(comment, to=moderator.email)
-        subscription = Subscription.objects.filter(pk=object_id[1]).first()
-        if subscription is None or not subscription.is_active:
-            return None
-        return _followup_mail(comment, subscription)
+
+def account_message(subject, body, to, html=None):
+    """One of allauth's mails, to its one address."""
+    message = EmailMultiAlternatives(subject, body, to=[to])
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message

@@ -5,20 +5,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments import notifications, subscriptions
-from comments.models import Comment
-from comments.pipeline import REFUSE, Feedback, judge
+from comments.models import Comment, post_model
+from comments.moderation.pipeline import REFUSE, Feedback, judge
+from comments.readers import client_ip, remember
 
-OWN_COMMENTS_KEY = "kommentar_own_comments"
+
+def commentable_post(data):
+    """The post a form names: only a live, public post can be commented on."""
+    try:
+        pk = int(data.get("object_pk", ""))
+    except ValueError:
+        return None
+    return post_model().objects.published().filter(pk=pk).first()
 
 
 class Refused(Exception):
     """The pipeline refused the comment: nothing was stored; the reason says why."""
-
-
-def client_ip(request):
-    """REMOTE_ADDR only: behind a proxy, set it from X-Forwarded-For in the proxy
-    or middleware you trust, never from a header a client can forge."""
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _parent(comment, post):
@@ -32,15 +34,6 @@ def _parent(comment, post):
     if parent.level >= settings.COMMENTS_XTD_MAX_THREAD_LEVEL:
         return parent.parent_id
     return parent.pk
-
-
-def own_comment_ids(request):
-    return set(request.session.get(OWN_COMMENTS_KEY, []))
-
-
-def remember(request, comment):
-    ids = request.session.get(OWN_COMMENTS_KEY, [])
-    request.session[OWN_COMMENTS_KEY] = [*ids[-49:], comment.pk]
 
 
 def _verdict(comment, **kwargs):
@@ -64,7 +57,7 @@ def submit(form, request, post):
         return comment
     remember(request, comment)
     if form.cleaned_data.get("followup") and comment.user_email:
-        subscriptions.subscribe(post, comment, request)
+        notifications.subscription_saved(subscriptions.subscribe(post, comment))
     notifications.comment_saved(comment)
     return comment
 
@@ -80,23 +73,6 @@ def edit(comment, text):
     if was_approved and not comment.is_approved:
         notifications.comment_saved(comment)
     return comment
-
-
-def may_edit(comment, own_ids, user):
-    """Its author may edit or delete a comment for a while: the same logged-in
-    user, or the same browser (the session remembers what it posted)."""
-    if comment.kind != Comment.Kind.COMMENT:
-        return False
-    window = timezone.timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
-    if timezone.now() - comment.submit_date > window:
-        return False
-    if user is not None and user.is_authenticated and comment.user_id == user.pk:
-        return True
-    return comment.pk in own_ids
-
-
-def can_edit(request, comment):
-    return may_edit(comment, own_comment_ids(request), request.user)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.avatars import avatar_url, social_picture
 from comments.models import Comment
-from comments.posting import may_edit
+from comments.readers import may_edit
 
 KIND_LABELS = {
     Comment.Kind.PINGBACK: _("Pingback"),

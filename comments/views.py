@@ -1,34 +1,25 @@
 """Thin views: parse the request, call a service, answer."""
 
-from allauth.socialaccount.adapter import get_adapter as get_social_adapter
-from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from blog.models import BlogPage
-from comments import author_cookie, drafts, links, moderation, posting, ratelimit, subscriptions
+from comments import posting, readers, subscriptions
+from comments.avatars import identicon_svg
 from comments.forms import CommentForm
 from comments.models import Comment
+from comments.moderation import ratelimit
+from comments.moderation.status import set_status
 from comments.thread import page_number_for
 
 MAX_LENGTH = getattr(settings, "COMMENT_MAX_LENGTH", 3000)
-
-
-def _target(data):
-    """The post a form names: only a live, public post can be commented on."""
-    try:
-        pk = int(data.get("object_pk", ""))
-    except ValueError:
-        return None
-    return BlogPage.objects.published().filter(pk=pk).first()
 
 
 def render_post(request, post, form, status, error=""):
@@ -40,7 +31,7 @@ def render_post(request, post, form, status, error=""):
 
 def permalink(comment, request=None):
     post = comment.content_object
-    own = posting.own_comment_ids(request) if request is not None else ()
+    own = readers.own_comment_ids(request) if request is not None else ()
     page = page_number_for(comment, post, own)
     query = "?" + urlencode({"cpage": page}) if page > 1 else ""
     return f"{post.url}{query}#comment-{comment.pk}"
@@ -48,7 +39,7 @@ def permalink(comment, request=None):
 
 @require_POST
 def post_comment(request):
-    post = _target(request.POST)
+    post = posting.commentable_post(request.POST)
     if post is None:
         return HttpResponseBadRequest(_("This post does not exist or takes no comments."))
     form = CommentForm(post, data=request.POST, user=request.user)
@@ -80,7 +71,7 @@ def post_comment(request):
     if comment.status == Comment.Status.SPAM:
         return HttpResponseRedirect(post.url + "#comments", status=303)
     response = HttpResponseRedirect(permalink(comment, request), status=303)
-    author_cookie.update(request, response, form)
+    readers.update_saved_author(request, response, form)
     return response
 
 
@@ -95,30 +86,13 @@ def _fresh_form(post, request):
 
 def csrf_failure(request, reason=""):
     """An expired token must not cost a reader their comment: show it again."""
-    post = _target(request.POST) if request.method == "POST" else None
+    post = posting.commentable_post(request.POST) if request.method == "POST" else None
     if post is None or request.path != reverse("comments:post"):
         return render(request, "403_csrf.html", {"reason": reason}, status=403)
     form = _fresh_form(post, request)
     return render_post(
         request, post, form, 403, _("Your session had expired. Please send your comment again.")
     )
-
-
-@require_POST
-def start_login(request, provider):
-    """Keep what the reader typed, then send them to the provider's login."""
-    post = _target(request.POST)
-    if post is None:
-        return HttpResponseBadRequest(_("This post does not exist or takes no comments."))
-    drafts.save(request, post, request.POST.get("comment", ""), request.POST.get("reply_to", "0"))
-    back = f"{post.url}#respond"
-    if provider == "account":
-        return redirect(f"{reverse('account_login')}?{urlencode({'next': back})}")
-    try:
-        social = get_social_adapter().get_provider(request, provider)
-    except SocialApp.DoesNotExist as error:
-        raise Http404(_("This login provider is not available.")) from error
-    return redirect(social.get_login_url(request, process="login", next=back))
 
 
 def goto(request, comment_id):
@@ -128,7 +102,7 @@ def goto(request, comment_id):
 
 def _own_comment(request, comment_id):
     comment = get_object_or_404(Comment, pk=comment_id)
-    if not posting.can_edit(request, comment) or comment.status == Comment.Status.TRASH:
+    if not readers.can_edit(request, comment) or comment.status == Comment.Status.TRASH:
         raise Http404(_("This comment can no longer be changed."))
     return comment
 
@@ -164,14 +138,14 @@ def edit(request, comment_id):
 def delete(request, comment_id):
     comment = _own_comment(request, comment_id)
     post = comment.content_object
-    moderation.set_status(comment, Comment.Status.TRASH, reason="deleted by its author")
+    set_status(comment, Comment.Status.TRASH, reason="deleted by its author")
     messages.success(request, _("Your comment was deleted."))
     return redirect(post.url + "#comments")
 
 
 def _subscription_link(request, token, action, perform):
     """A mailed link shows a button on GET (mail scanners follow links) and acts on POST."""
-    subscription = links.from_token(token, action)
+    subscription = subscriptions.from_token(token, action)
     if subscription is None:
         raise Http404(_("This link is not valid."))
     if request.method == "POST":
@@ -185,10 +159,28 @@ def _subscription_link(request, token, action, perform):
 
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
-    return _subscription_link(request, token, links.CONFIRM, subscriptions.confirm)
+    return _subscription_link(request, token, subscriptions.CONFIRM, subscriptions.confirm)
 
 
 @csrf_exempt  # the signed token authorises it; mail clients post without a form (RFC 8058)
 @require_http_methods(["GET", "POST"])
 def mute(request, token):
-    return _subscription_link(request, token, links.MUTE, subscriptions.mute)
+    return _subscription_link(request, token, subscriptions.MUTE, subscriptions.mute)
+
+
+# The picture for a token never changes, and an SVG must not run script.
+_HEADERS = {
+    "Cache-Control": "public, max-age=31536000, immutable",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@require_safe
+def avatar(request, token):
+    """The identicon for a token; anything but a well-formed token is a 404."""
+    try:
+        svg = identicon_svg(token)
+    except ValueError as error:
+        raise Http404 from error
+    return HttpResponse(svg, content_type="image/svg+xml", headers=_HEADERS)

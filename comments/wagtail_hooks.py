@@ -3,9 +3,9 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from comments.admin_views import POLICY, CommentViewSet, PendingCommentsPanel, row_buttons
-from comments.bulk_actions import BULK_ACTIONS
 from comments.models import Comment
+from comments.moderation.bulk_actions import BULK_ACTIONS
+from comments.moderation.queue import POLICY, CommentViewSet, PendingCommentsPanel, row_buttons
 
 LOG_ACTIONS = [
     ("comments.approve", _("Approve comment"), _("Comment approved")),

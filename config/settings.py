@@ -108,6 +108,8 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # Scale-out option: tasks go through Redis and `manage.py rqworker` runs them.
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")}}
+# How often a failing mail or Akismet report is tried, 2, 4, 8… minutes apart.
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=6)
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -121,10 +123,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
-ACCOUNT_ADAPTER = "comments.account_adapter.AccountAdapter"  # its mails go through tasks
+ACCOUNT_ADAPTER = "comments.accounts.adapters.AccountAdapter"  # its mails go through tasks
 LOGIN_REDIRECT_URL = "/"
 SOCIALACCOUNT_STORE_TOKENS = False
-SOCIALACCOUNT_ADAPTER = "comments.social_adapter.SocialAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "comments.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS = from_env.social_providers(env)
 
@@ -175,6 +177,7 @@ COMMENTS_XTD_MAX_THREAD_LEVEL = max(COMMENTS_THREAD_DEPTH - 1, 0)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0) or None
 COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", default=15)
+COMMENT_MAX_LENGTH = env.int("COMMENT_MAX_LENGTH", default=3000)
 AVATARS_GRAVATAR = env.bool("AVATARS_GRAVATAR", default=False)
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
@@ -208,6 +211,8 @@ LINKBACKS_FETCH_TIMEOUT = env.float("LINKBACKS_FETCH_TIMEOUT", default=5.0)
 LINKBACKS_MAX_BYTES = env.int("LINKBACKS_MAX_BYTES", default=1_048_576)
 # Incoming linkbacks per source host and per IP address: count/seconds.
 LINKBACKS_RATE_LIMIT = env.str("LINKBACKS_RATE_LIMIT", default="10/600")
+# How often an outgoing ping is tried, 2 and 4 minutes apart.
+LINKBACKS_MAX_ATTEMPTS = env.int("LINKBACKS_MAX_ATTEMPTS", default=3)
 
 # Blog
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)

@@ -13,9 +13,6 @@ PARTS = [
     "blog.demo.authors",
     "blog.demo.posts",
     "comments.demo",
-    "comments.demo_social",
-    "comments.demo_linkback",
-    "comments.demo_moderation",
 ]
 
 

@@ -16,8 +16,8 @@ class Endpoints:
 def endpoints(post, request=None):
     base = post.get_site().root_url
     return Endpoints(
-        pingback=base + reverse("pingback") if post.pings_open("pingback") else "",
-        webmention=base + reverse("webmention") if post.pings_open("webmention") else "",
+        pingback=base + reverse("linkbacks:pingback") if post.pings_open("pingback") else "",
+        webmention=base + reverse("linkbacks:webmention") if post.pings_open("webmention") else "",
         trackback=post.get_full_url(request) + "trackback/"
         if post.pings_open("trackback")
         else "",

@@ -1,21 +1,12 @@
-"""Pingback 1.0 (hixie.ch/specs/pingback): the XML-RPC endpoint at /xmlrpc/,
-built on the standard library's xmlrpc, with the spec's fault codes."""
+"""Pingback 1.0 (hixie.ch/specs/pingback): the XML-RPC method behind /xmlrpc/
+(linkbacks.views), built on the standard library's xmlrpc, with the spec's fault codes."""
 
-import logging
 from urllib.parse import urlsplit
-from xml.parsers.expat import ExpatError
-from xmlrpc.client import Fault, dumps, loads
+from xmlrpc.client import Fault, loads
 
-from django.conf import settings
-from django.http import HttpResponse, HttpResponseNotAllowed
-from django.views.decorators.csrf import csrf_exempt
-
-from comments import ratelimit
 from comments.linkbacks import receive, source, targets
 from comments.models import Comment
-from comments.posting import client_ip
-
-logger = logging.getLogger(__name__)
+from comments.moderation import ratelimit
 
 SOURCE_MISSING = 0x0010
 NO_LINK = 0x0011
@@ -54,7 +45,8 @@ def ping(source_url, target_url, *, ip=None, user_agent=""):
     return f"Pingback from {source_url} to {target_url} registered ({comment.status})."
 
 
-def _call(body, request):
+def call(body, *, ip=None, user_agent=""):
+    """One XML-RPC request body in, the method's result out; or a Fault."""
     params, method = loads(body, use_builtin_types=True)
     if method == "system.listMethods":
         return ["pingback.ping", "system.listMethods"]
@@ -62,31 +54,4 @@ def _call(body, request):
         raise Fault(UNKNOWN_METHOD, f"Unknown method: {method}")
     if len(params) != 2 or not all(isinstance(p, str) for p in params):
         raise Fault(BAD_PARAMS, "pingback.ping takes two strings: sourceURI and targetURI.")
-    return ping(
-        params[0].strip(),
-        params[1].strip(),
-        ip=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-    )
-
-
-def _xml(payload):
-    return HttpResponse(payload, content_type="text/xml; charset=utf-8")
-
-
-@csrf_exempt
-def endpoint(request):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"], "XML-RPC server accepts POST requests only.")
-    try:
-        if not (settings.LINKBACKS_ENABLED and settings.PINGBACK_ENABLED):
-            raise Fault(TARGET_CLOSED, "Pingbacks are switched off on this blog.")
-        result = _call(request.body, request)
-        return _xml(dumps((result,), methodresponse=True, allow_none=False))
-    except Fault as fault:
-        return _xml(dumps(fault, methodresponse=True))
-    except (ExpatError, ValueError, TypeError, IndexError) as error:
-        return _xml(dumps(Fault(PARSE_ERROR, f"Malformed XML-RPC request: {error}")))
-    except Exception:  # a fault, never a 500: the caller is a program
-        logger.exception("Pingback failed")
-        return _xml(dumps(Fault(UPSTREAM_ERROR, "The pingback could not be processed.")))
+    return ping(params[0].strip(), params[1].strip(), ip=ip, user_agent=user_agent)

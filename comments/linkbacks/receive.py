@@ -9,7 +9,8 @@ from django.utils.text import Truncator
 
 from comments import notifications
 from comments.models import Comment
-from comments.pipeline import REFUSE, Feedback, judge
+from comments.moderation.pipeline import REFUSE, Feedback, judge
+from comments.moderation.status import set_status
 
 NAME_LENGTH = 50  # django-comments' user_name
 URL_LENGTH = 200  # django-comments' user_url, as WordPress's comment_author_url
@@ -78,9 +79,7 @@ def update(comment, page):
 
 
 def remove(comment, reason):
-    from comments import moderation
-
-    moderation.set_status(comment, Comment.Status.TRASH, reason=reason)
+    set_status(comment, Comment.Status.TRASH, reason=reason)
 
 
 def _judge(comment, is_edit=False):

@@ -13,8 +13,8 @@ from django.utils import timezone
 from wagtail.rich_text import expand_db_html
 
 from comments.linkbacks import discovery, safe_fetch
+from comments.linkbacks.models import OutgoingPing, Protocol
 from comments.linkbacks.pingback import ALREADY_REGISTERED, UPSTREAM_ERROR
-from comments.linkbacks.records import OutgoingPing, Protocol
 
 logger = logging.getLogger(__name__)
 # A trackback answer is a tiny, fixed XML document: read its two fields only.

@@ -2,8 +2,11 @@
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 from wagtail.models import Site
+
+from comments.models import post_model
 
 
 def _site_for(host, port):
@@ -11,8 +14,6 @@ def _site_for(host, port):
     exact = [site for site in sites if site.port == port]
     if exact or sites:
         return (exact or list(sites))[0]
-    from django.conf import settings
-
     allowed = settings.ALLOWED_HOSTS or ["localhost", "127.0.0.1", "[::1]"]
     if validate_host(host, allowed):
         return Site.objects.select_related("root_page").filter(is_default_site=True).first()
@@ -21,8 +22,6 @@ def _site_for(host, port):
 
 def resolve(url):
     """The published post at `url` on one of our sites, or None."""
-    from blog.models import BlogPage
-
     try:
         parts = urlsplit((url or "").strip())
         port = parts.port
@@ -36,4 +35,4 @@ def resolve(url):
         return None
     path = parts.path.strip("/")
     url_path = site.root_page.url_path + (f"{path}/" if path else "")
-    return BlogPage.objects.published().filter(url_path=url_path).first()
+    return post_model().objects.published().filter(url_path=url_path).first()

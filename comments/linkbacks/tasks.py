@@ -1,16 +1,17 @@
 """Background jobs of linkbacks: they take ids, never objects, and never run
-in the request that caused them."""
+in the request that caused them. Publishing a post starts the outgoing pings."""
 
-from datetime import timedelta
-
-from django.utils import timezone
+from django.conf import settings
+from django.db import transaction
 from django_tasks import task
 
 from comments.linkbacks import send as sending
 from comments.linkbacks import webmention
-from comments.linkbacks.records import IncomingWebmention, OutgoingPing
+from comments.linkbacks.models import IncomingWebmention, OutgoingPing
+from comments.models import post_model
+from comments.tasks import is_last_attempt, retry_later
 
-MAX_ATTEMPTS = 3
+ATTEMPTS_SETTING = "LINKBACKS_MAX_ATTEMPTS"
 
 
 @task()
@@ -24,9 +25,7 @@ def verify_webmention(mention_id):
 @task()
 def send_linkbacks(post_id):
     """Run when a post is published: one job per target that is due."""
-    from blog.models import BlogPage
-
-    post = BlogPage.objects.filter(pk=post_id).first()
+    post = post_model().objects.filter(pk=post_id).first()
     if post is None or not post.live:
         return 0
     due = sending.plan(post)
@@ -40,9 +39,19 @@ def send_ping(ping_id, attempt=1):
     ping = OutgoingPing.objects.select_related("post").filter(pk=ping_id).first()
     if ping is None or not ping.in_post:
         return None
-    backend = send_ping.get_backend()
-    final = attempt >= MAX_ATTEMPTS or not backend.supports_defer
+    final = is_last_attempt(send_ping, attempt, ATTEMPTS_SETTING)
     if sending.send(ping, final_attempt=final):
-        delay = timedelta(minutes=2**attempt)  # 2, then 4 minutes
-        send_ping.using(run_after=timezone.now() + delay).enqueue(ping_id, attempt + 1)
+        retry_later(send_ping, (ping_id,), attempt, ATTEMPTS_SETTING)
     return ping.outcome
+
+
+def on_page_published(sender, instance, **kwargs):
+    """Wagtail's page_published: the blogs a post links to are told by a
+    background job, so that publishing never waits on them."""
+    if not isinstance(instance, post_model()) or not settings.LINKBACKS_SEND:
+        return
+    post_id = instance.pk
+    job = send_linkbacks
+    if instance.is_scheduled and job.get_backend().supports_defer:
+        job = job.using(run_after=instance.date)  # readers, and pinged blogs, see it then
+    transaction.on_commit(lambda: job.enqueue(post_id))

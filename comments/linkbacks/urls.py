@@ -2,11 +2,13 @@
 
 from django.urls import path, re_path
 
-from comments.linkbacks import pingback, trackback, webmention
+from comments.linkbacks import views
+
+app_name = "linkbacks"
 
 urlpatterns = [
-    path("xmlrpc/", pingback.endpoint, name="pingback"),
-    path("webmention/", webmention.endpoint, name="webmention"),
-    path("webmention/status/<str:token>/", webmention.status, name="webmention-status"),
-    re_path(r"^(?P<path>(?:[^/]+/)+)trackback/$", trackback.endpoint, name="trackback"),
+    path("xmlrpc/", views.pingback_endpoint, name="pingback"),
+    path("webmention/", views.webmention_endpoint, name="webmention"),
+    path("webmention/status/<str:token>/", views.webmention_status, name="webmention-status"),
+    re_path(r"^(?P<path>(?:[^/]+/)+)trackback/$", views.trackback_endpoint, name="trackback"),
 ]

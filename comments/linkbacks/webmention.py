@@ -3,19 +3,9 @@ the source in a background task, answer 202 with a status URL."""
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
-
-from comments import ratelimit
 from comments.linkbacks import receive, source, targets
-from comments.linkbacks.records import IncomingWebmention
+from comments.linkbacks.models import IncomingWebmention
 from comments.models import Comment
-from comments.posting import client_ip
 
 State = IncomingWebmention.State
 
@@ -44,46 +34,6 @@ def validate(data):
     if not post.pings_open("webmention"):
         raise Invalid("The target does not accept Webmentions.")
     return source_url, target_url, post
-
-
-@csrf_exempt  # other sites post here; nothing of a reader's session is used
-@require_POST
-def endpoint(request):
-    if not (settings.LINKBACKS_ENABLED and settings.WEBMENTION_ENABLED):
-        return HttpResponse("Webmentions are switched off on this blog.", status=404)
-    try:
-        source_url, target_url, post = validate(request.POST)
-    except Invalid as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    ip = client_ip(request)
-    if ratelimit.linkback_exceeded(ip, urlsplit(source_url).hostname):
-        return HttpResponse("Too many Webmentions. Try again later.", status=429)
-    mention = IncomingWebmention.objects.create(
-        source=source_url, target=target_url, post=post, ip_address=ip
-    )
-    from comments.linkbacks import tasks
-
-    transaction.on_commit(lambda: tasks.verify_webmention.enqueue(mention.pk))
-    status_url = request.build_absolute_uri(reverse("webmention-status", args=[mention.token]))
-    response = HttpResponse(
-        f"Accepted. Its progress: {status_url}\n", status=202, content_type="text/plain"
-    )
-    response["Location"] = status_url
-    return response
-
-
-@require_GET
-def status(request, token):
-    mention = get_object_or_404(IncomingWebmention, token=token)
-    return JsonResponse(
-        {
-            "source": mention.source,
-            "target": mention.target,
-            "status": mention.state,
-            "detail": mention.detail,
-            "updated": mention.updated_at.isoformat(),
-        }
-    )
 
 
 def _finish(mention, state, detail="", comment=None):

@@ -1,9 +1,8 @@
 from django import template
 from django.urls import reverse
 
-from comments import author_cookie, drafts
 from comments.forms import CommentForm
-from comments.posting import own_comment_ids
+from comments.readers import own_comment_ids, saved_author, take_draft
 from comments.thread import thread_for
 
 register = template.Library()
@@ -23,12 +22,12 @@ def _reply_target(request, thread):
 
 def _form(request, post, reply_to):
     user = request.user if request.user.is_authenticated else None
-    initial = {} if user else author_cookie.read(request)
+    initial = {} if user else saved_author(request)
     if initial:
         initial["save_info"] = True
     if reply_to is not None:
         initial["reply_to"] = reply_to.id
-    draft = drafts.take(request, post)
+    draft = take_draft(request, post)
     if draft:
         initial["comment"] = draft["comment"]
         initial["reply_to"] = draft["reply_to"]
@@ -38,7 +37,7 @@ def _form(request, post, reply_to):
 @register.inclusion_tag("comments/area.html", takes_context=True)
 def comment_area(context, post):
     request = context["request"]
-    own = own_comment_ids(request) if hasattr(request, "session") else set()
+    own = own_comment_ids(request)
     thread = thread_for(post, request.GET.get("cpage"), own, request.user)
     form = context.get("comment_form")
     reply_to = None

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from comments.erasure import remove_comment
+from comments.accounts.erasure import remove_comment
 from comments.models import Comment, Subscription
 from tests.factories import CommentFactory, UserFactory
 

@@ -8,8 +8,8 @@ from allauth.account.models import EmailAddress
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
-from comments import moderation
 from comments.models import Comment
+from comments.moderation.status import set_status
 from tests.conftest import comment_form_data
 
 PASSWORD = "Bcc-ist-kein-Hexenwerk-2009"
@@ -61,7 +61,7 @@ def test_only_a_verified_reader_with_an_approved_comment_skips_moderation(
     first = comment(client, post, "Mein erster Kommentar")
     assert first.status == "pending"
     assert first.user == user
-    moderation.set_status(first, Comment.Status.APPROVED)
+    set_status(first, Comment.Status.APPROVED)
     # Approved before, but the address is not proven yet: still held.
     second = comment(client, post, "Noch nicht bestätigt")
     assert second.status == "pending"

@@ -3,8 +3,8 @@
 import pytest
 from wagtail.models import ModelLogEntry
 
-from comments import moderation
 from comments.models import Comment
+from comments.moderation.status import set_status
 from tests.factories import CommentFactory, UserFactory
 
 
@@ -15,8 +15,8 @@ def moderator(db):
 
 def test_every_change_is_in_the_audit_log(post, moderator):
     comment = CommentFactory(post=post, status="pending")
-    moderation.set_status(comment, Comment.Status.APPROVED, moderator)
-    moderation.set_status(comment, Comment.Status.TRASH, moderator)
+    set_status(comment, Comment.Status.APPROVED, moderator)
+    set_status(comment, Comment.Status.TRASH, moderator)
     actions = list(
         ModelLogEntry.objects.filter(object_id=str(comment.pk))
         .order_by("timestamp", "pk")
@@ -32,9 +32,9 @@ def test_marking_spam_and_freeing_spam_teach_akismet(
 ):
     comment = CommentFactory(post=post, status="approved", user_agent="UA", comment="Kauf!")
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.set_status(comment, Comment.Status.SPAM, moderator)
+        set_status(comment, Comment.Status.SPAM, moderator)
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.set_status(comment, Comment.Status.APPROVED, moderator)
+        set_status(comment, Comment.Status.APPROVED, moderator)
     paths = [path for path, _ in fake_akismet.requests]
     assert paths == ["/1.1/submit-spam", "/1.1/submit-ham"]
     sent = fake_akismet.requests[0][1]
@@ -46,8 +46,8 @@ def test_no_feedback_for_ordinary_moderation(
 ):
     comment = CommentFactory(post=post, status="pending")
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.set_status(comment, Comment.Status.APPROVED, moderator)
-        moderation.set_status(comment, Comment.Status.TRASH, moderator)
+        set_status(comment, Comment.Status.APPROVED, moderator)
+        set_status(comment, Comment.Status.TRASH, moderator)
     assert fake_akismet.requests == []
 
 
@@ -61,14 +61,14 @@ def test_approving_a_held_comment_mails_its_followers(
     Subscription.objects.create(post=post, email="anne@example.org", confirmed_at=timezone.now())
     comment = CommentFactory(post=post, status="pending")
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.set_status(comment, Comment.Status.APPROVED, moderator)
+        set_status(comment, Comment.Status.APPROVED, moderator)
     assert [m.to for m in mailoutbox] == [["anne@example.org"]]
 
 
 def test_failed_feedback_is_retried_later(post, settings, fake_akismet):
     from django_tasks_db.models import DBTaskResult
 
-    from comments import tasks
+    from comments.moderation import tasks
 
     fake_akismet.mode = "error"
     comment = CommentFactory(post=post, status="spam")

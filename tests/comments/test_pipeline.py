@@ -4,7 +4,7 @@ import pytest
 from wagtail.models import Site
 
 from comments.models import Comment, ModerationSettings
-from comments.pipeline import APPROVE, HOLD, REFUSE, SPAM, Feedback, judge
+from comments.moderation.pipeline import APPROVE, HOLD, REFUSE, SPAM, Feedback, judge
 from tests.conftest import comment_form_data
 from tests.factories import CommentFactory, UserFactory
 

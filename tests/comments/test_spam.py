@@ -4,8 +4,8 @@ transport against a fake Akismet server on loopback."""
 import akismet
 import pytest
 
-from comments import spam
 from comments.models import Comment
+from comments.moderation import spam
 from tests.conftest import comment_form_data
 from tests.factories import CommentFactory
 

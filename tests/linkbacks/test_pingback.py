@@ -6,8 +6,8 @@ from xmlrpc.client import Fault, dumps, loads
 import pytest
 from bs4 import BeautifulSoup
 
-from comments import moderation
 from comments.models import Comment
+from comments.moderation.status import set_status
 from tests.factories import CommentFactory
 from tests.linkbacks.conftest import POST_URL, page_html
 
@@ -205,7 +205,7 @@ def test_a_second_ping_of_the_same_source_is_fault_0x0030(client, post, source_s
 def test_a_trashed_pingback_may_be_sent_again(client, post, source_site):
     source = source_site.linking("/a/")
     result_of(ping(client, source))
-    moderation.set_status(pingbacks(post).get(), Comment.Status.TRASH)
+    set_status(pingbacks(post).get(), Comment.Status.TRASH)
     result_of(ping(client, source))
     assert list(pingbacks(post).values_list("status", flat=True).order_by("pk")) == [
         "trash",
@@ -294,7 +294,7 @@ def test_an_approved_pingback_shows_as_a_linkback_reply(client, post, source_sit
     source = source_site.serve("/artikel/", long_article())
     result_of(ping(client, source))
     comment = pingbacks(post).get()
-    moderation.set_status(comment, Comment.Status.APPROVED)
+    set_status(comment, Comment.Status.APPROVED)
 
     page, node = comment_node(client, post, comment)
 
@@ -316,7 +316,7 @@ def test_an_approved_pingback_shows_as_a_linkback_reply(client, post, source_sit
 
 def test_a_second_pingback_from_an_approved_site_is_approved_at_once(client, post, source_site):
     result_of(ping(client, source_site.linking("/erster/")))
-    moderation.set_status(pingbacks(post).get(), Comment.Status.APPROVED)
+    set_status(pingbacks(post).get(), Comment.Status.APPROVED)
 
     result_of(ping(client, source_site.linking("/zweiter/")))
 
@@ -328,7 +328,7 @@ def test_an_approved_site_does_not_vouch_for_another_site(
     client, post, source_site, start_source_site
 ):
     result_of(ping(client, source_site.linking("/erster/")))
-    moderation.set_status(pingbacks(post).get(), Comment.Status.APPROVED)
+    set_status(pingbacks(post).get(), Comment.Status.APPROVED)
     other = start_source_site().linking("/zweiter/")
 
     result_of(ping(client, other))

@@ -10,7 +10,7 @@ import pytest
 
 from comments.linkbacks import discovery, send
 from comments.linkbacks.discovery import Endpoint
-from comments.linkbacks.records import OutgoingPing
+from comments.linkbacks.models import OutgoingPing
 from tests.factories import BlogPageFactory, UserFactory
 from tests.fakes.loopback import LoopbackServer, QuietHandler
 

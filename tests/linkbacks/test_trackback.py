@@ -6,8 +6,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 
-from comments import moderation
 from comments.models import Comment
+from comments.moderation.status import set_status
 from tests.linkbacks.conftest import page_html
 
 ENDPOINT = "/a1-mobilkom/trackback/"
@@ -192,7 +192,7 @@ def test_html_in_title_excerpt_and_blog_name_is_stripped(client, post, source_si
     assert "<" not in comment.comment
     assert comment.user_name == "alert('t')Fetter Titel"
     assert comment.comment.startswith("Ein Link")
-    moderation.set_status(comment, Comment.Status.APPROVED)
+    set_status(comment, Comment.Status.APPROVED)
 
     html = client.get(post.url).content.decode()
 
@@ -207,7 +207,7 @@ def test_an_approved_trackback_shows_its_label_and_excerpt(client, post, source_
     source = source_site.linking("/a/")
     send(client, **fields(source))
     comment = trackbacks(post).get()
-    moderation.set_status(comment, Comment.Status.APPROVED)
+    set_status(comment, Comment.Status.APPROVED)
 
     page = BeautifulSoup(client.get(post.url).content, "html.parser")
 
@@ -225,6 +225,6 @@ def test_an_approved_trackback_shows_its_label_and_excerpt(client, post, source_
 
 def test_a_second_trackback_from_an_approved_site_is_approved_at_once(client, post, source_site):
     send(client, **fields(source_site.linking("/erster/")))
-    moderation.set_status(trackbacks(post).get(), Comment.Status.APPROVED)
+    set_status(trackbacks(post).get(), Comment.Status.APPROVED)
     send(client, **fields(source_site.linking("/zweiter/")))
     assert trackbacks(post).get(user_url=source_site.url("/zweiter/")).status == "approved"

@@ -8,9 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 
-from comments import moderation
-from comments.linkbacks.records import IncomingWebmention
+from comments.linkbacks.models import IncomingWebmention
 from comments.models import Comment
+from comments.moderation.status import set_status
 from tests.linkbacks.conftest import POST_URL, page_html
 
 ENDPOINT = "/webmention/"
@@ -120,7 +120,7 @@ def test_an_updated_mention_from_a_known_site_stays_approved_with_its_new_text(
     client, post, source_site, mention
 ):
     mention(source_site.linking("/erste/"))
-    moderation.set_status(mentions(post).get(), Comment.Status.APPROVED)
+    set_status(mentions(post).get(), Comment.Status.APPROVED)
     source = source_site.serve("/a/", h_entry(f'Alt <a href="{POST_URL}">x</a>.'))
     mention(source)
     assert mentions(post).get(user_url=source).status == "approved"
@@ -139,7 +139,7 @@ def test_a_changed_source_is_judged_again(client, post, source_site, mention):
     changed, it is held again, as an edited comment is re-checked."""
     source = source_site.serve("/a/", h_entry(f'Alt <a href="{POST_URL}">x</a>.'))
     mention(source)
-    moderation.set_status(mentions(post).get(), Comment.Status.APPROVED)
+    set_status(mentions(post).get(), Comment.Status.APPROVED)
     source_site.serve("/a/", h_entry(f'Neu <a href="{POST_URL}">x</a>.'))
 
     mention(source)
@@ -156,7 +156,7 @@ def test_a_source_now_gone_moves_the_mention_to_trash(client, post, source_site,
     source = source_site.linking("/a/")
     mention(source)
     comment = mentions(post).get()
-    moderation.set_status(comment, Comment.Status.APPROVED)
+    set_status(comment, Comment.Status.APPROVED)
     source_site.serve("/a/", "Gone", status=410, content_type="text/plain")
 
     response = mention(source)
@@ -290,7 +290,7 @@ def test_an_approved_mention_shows_as_erwaehnung(client, post, source_site, ment
     source = source_site.serve("/a/", h_entry(f'Siehe <a href="{POST_URL}">Luca</a>.'))
     mention(source)
     comment = mentions(post).get()
-    moderation.set_status(comment, Comment.Status.APPROVED)
+    set_status(comment, Comment.Status.APPROVED)
 
     page = BeautifulSoup(client.get(post.url).content, "html.parser")
 
@@ -316,7 +316,7 @@ def test_a_second_mention_from_an_approved_site_is_approved_at_once(
     client, post, source_site, mention
 ):
     mention(source_site.linking("/erste/"))
-    moderation.set_status(mentions(post).get(), Comment.Status.APPROVED)
+    set_status(mentions(post).get(), Comment.Status.APPROVED)
     response = mention(source_site.linking("/zweite/"))
     assert status_of(client, response)["status"] == "accepted"
     assert mentions(post).get(user_url=source_site.url("/zweite/")).status == "approved"

@@ -259,7 +259,7 @@ def blog_b_without_webmention(blogs):
 
 PUBLISH = """
 from blog.models import BlogIndexPage, BlogPage
-from comments.linkbacks.records import OutgoingPing
+from comments.linkbacks.models import OutgoingPing
 
 home = BlogIndexPage.objects.get(depth=2)
 post = BlogPage(title=title, slug=slug, intro="", body=[
@@ -303,11 +303,11 @@ def linkbacks(blog, *, source_prefix, slug=SEED_SLUG):
 
 
 APPROVE = """
-from comments import moderation
+from comments.moderation.status import set_status
 from comments.models import Comment
 
 comment = Comment.objects.get(pk=pk)
-changed = moderation.set_status(comment, Comment.Status.APPROVED)
+changed = set_status(comment, Comment.Status.APPROVED)
 comment.refresh_from_db()
 result({"changed": changed, "status": comment.status, "is_public": comment.is_public})
 """
@@ -318,7 +318,7 @@ def approve(blog, comment_pk):
 
 
 MENTIONS = """
-from comments.linkbacks.records import IncomingWebmention
+from comments.linkbacks.models import IncomingWebmention
 
 result(list(IncomingWebmention.objects.filter(source=source).values(
     "state", "detail", "target", "token"

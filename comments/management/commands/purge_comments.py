@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from comments.purge import purge
+from comments.moderation.purge import purge
 
 
 class Command(BaseCommand):

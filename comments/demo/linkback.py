@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 
 from blog.demo.posts import seed_data
-from comments.demo import VIENNA
+from comments.demo.seed import VIENNA
 from comments.models import Comment
 
 SOURCE_URL = "https://oliver.example.org/"

@@ -22,9 +22,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from comments import posting
 from comments.avatars import avatar_url
-from comments.bulk_actions import BULK_ACTIONS
 from comments.models import Comment
-from comments.permissions import CommentPermissionPolicy, visible_to
+from comments.moderation.bulk_actions import BULK_ACTIONS
+from comments.moderation.permissions import CommentPermissionPolicy, visible_to
 
 
 def _post_choices():

@@ -1,12 +1,14 @@
 """Akismet, wrapped: plain data in, a verdict out. It never raises into the
 request, always has a timeout, and marks its calls as tests outside production."""
 
+import datetime
 import logging
 from dataclasses import dataclass
 
 import akismet
 import httpx
 from django.conf import settings
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,32 @@ def client(blog_url):
         return None
     config = akismet.Config(key=settings.AKISMET_API_KEY, url=blog_url)
     return akismet.SyncClient(config=config, http_client=_http_client())
+
+
+def payload(feedback):
+    """What Akismet gets to see of one piece of feedback (its comment-check fields)."""
+    post = feedback.post
+    kind = "reply" if feedback.is_reply and feedback.kind == "comment" else feedback.kind
+    user = feedback.user
+    return {
+        "user_ip": feedback.ip or "",
+        "user_agent": feedback.user_agent,
+        "referrer": feedback.referrer,
+        "permalink": post.get_full_url() if post else "",
+        "comment_type": kind,
+        "comment_author": feedback.name,
+        "comment_author_email": feedback.email,
+        "comment_author_url": feedback.url,
+        "comment_content": feedback.content,
+        "comment_date_gmt": timezone.now().astimezone(datetime.UTC).isoformat(),
+        "blog_lang": "de, en",
+        "blog_charset": "UTF-8",
+        "user_role": "administrator" if user is not None and user.is_staff else "",
+    }
+
+
+def blog_address(post):
+    return post.get_site().root_url + "/"
 
 
 def _arguments(data):

@@ -1,15 +1,21 @@
 """The blog's comment: django-comments-xtd's threaded comment, plus a kind,
 a moderation status and the body rendered once, at save time."""
 
-from django.conf import settings
+from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment, XtdCommentManager
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from comments.mentions import Candidate
 from comments.rendering import render_body
+
+POST_MODEL = "blog.BlogPage"
+
+
+def post_model():
+    """The page type comments hang on, found through the app registry: blog
+    imports comments' public surface, so comments never import blog."""
+    return apps.get_model(POST_MODEL)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -123,92 +129,3 @@ class Comment(XtdComment):
 
     def get_absolute_url(self, anchor_pattern="#comment-%(id)s"):
         return self.content_object.get_url() + (anchor_pattern % {"id": self.pk})
-
-
-class Subscription(models.Model):
-    """A reader's wish to hear of new comments on one post. Guests confirm it
-    by mail first (double opt-in), so nobody can subscribe someone else."""
-
-    post = models.ForeignKey(
-        "blog.BlogPage", on_delete=models.CASCADE, related_name="comment_subscriptions"
-    )
-    email = models.EmailField(_("email"))
-    name = models.CharField(_("name"), max_length=50, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    muted_at = models.DateTimeField(_("muted"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("follow-up subscription")
-        verbose_name_plural = _("follow-up subscriptions")
-        constraints = [
-            models.UniqueConstraint(fields=["post", "email"], name="one_subscription_per_post")
-        ]
-
-    def __str__(self):
-        return f"{self.name} → {self.post_id}"
-
-    @property
-    def is_active(self):
-        return self.confirmed_at is not None and self.muted_at is None
-
-
-def _default_max_links():
-    return settings.COMMENTS_MAX_LINKS
-
-
-def _default_flood_seconds():
-    return settings.COMMENTS_FLOOD_SECONDS
-
-
-@register_setting(icon="warning")
-class ModerationSettings(BaseSiteSetting):
-    """The moderation rules an administrator tunes in the Wagtail admin."""
-
-    disallowed_keys = models.TextField(
-        _("disallowed keys"),
-        blank=True,
-        help_text=_(
-            "One word, phrase or IP address per line. A comment whose name, email, website, "
-            "text or IP contains one goes straight to spam."
-        ),
-    )
-    moderation_keys = models.TextField(
-        _("moderation keys"),
-        blank=True,
-        help_text=_("One per line. A comment that contains one is held for moderation."),
-    )
-    max_links = models.PositiveIntegerField(
-        _("links before a comment is held"), default=_default_max_links
-    )
-    flood_seconds = models.PositiveIntegerField(
-        _("seconds between two comments from one person"), default=_default_flood_seconds
-    )
-
-    panels = [
-        MultiFieldPanel(
-            [FieldPanel("disallowed_keys"), FieldPanel("moderation_keys")], heading=_("Keys")
-        ),
-        MultiFieldPanel(
-            [FieldPanel("max_links"), FieldPanel("flood_seconds")], heading=_("Limits")
-        ),
-    ]
-
-    class Meta:
-        verbose_name = _("comment moderation")
-
-    @staticmethod
-    def _lines(text):
-        return [line.strip().casefold() for line in text.splitlines() if line.strip()]
-
-    @property
-    def disallowed(self):
-        return self._lines(self.disallowed_keys)
-
-    @property
-    def held(self):
-        return self._lines(self.moderation_keys)
-
-
-# The linkback records live in their own module; Django finds them through here.
-from comments.linkbacks.records import IncomingWebmention, OutgoingPing  # noqa: E402, F401

@@ -2,18 +2,16 @@
 spam comment on another demo post (the seed post's replies stay as they were)."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 
-from blog.models import BlogPage
-from comments.models import Comment
-from comments.permissions import MODERATORS
+from comments.demo.seed import VIENNA
+from comments.models import Comment, post_model
+from comments.moderation.permissions import MODERATORS
 
-VIENNA = ZoneInfo("Europe/Vienna")
 TARGET_SLUG = "bcc-ist-kein-hexenwerk"
 QUEUE = [
     {
@@ -55,7 +53,7 @@ def _moderator(demo):
 
 def load(demo):
     _moderator(demo)
-    post = BlogPage.objects.filter(slug=TARGET_SLUG).first()
+    post = post_model().objects.filter(slug=TARGET_SLUG).first()
     if post is None:
         return
     base = {

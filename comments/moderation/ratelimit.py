@@ -4,7 +4,7 @@ in the cache so that all web processes share the count when the cache is Redis."
 from django.conf import settings
 from django.core.cache import cache
 
-from comments.posting import client_ip
+from comments.readers import client_ip
 
 
 def _limit(spec):

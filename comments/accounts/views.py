@@ -1,23 +1,47 @@
-"""A logged-in reader's own pages: their comments, their data, leaving."""
+"""A reader's account pages: logging in from the comment form, their
+comments, their data, leaving."""
 
 import json
 
 from allauth.account.decorators import reauthentication_required
-from django import forms
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.models import SocialApp
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comments import data_export, erasure
-from comments.own_comments import own_comments
+from comments import posting, readers
+from comments.accounts import data_export, erasure
+from comments.accounts.forms import DeleteAccountForm
+from comments.accounts.own_comments import own_comments
 
 PER_PAGE = 50
+
+
+@require_POST
+def start_login(request, provider):
+    """Keep what the reader typed, then send them to the provider's login."""
+    post = posting.commentable_post(request.POST)
+    if post is None:
+        return HttpResponseBadRequest(_("This post does not exist or takes no comments."))
+    readers.save_draft(
+        request, post, request.POST.get("comment", ""), request.POST.get("reply_to", "0")
+    )
+    back = f"{post.url}#respond"
+    if provider == "account":
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': back})}")
+    try:
+        social = get_social_adapter().get_provider(request, provider)
+    except SocialApp.DoesNotExist as error:
+        raise Http404(_("This login provider is not available.")) from error
+    return redirect(social.get_login_url(request, process="login", next=back))
 
 
 @login_required
@@ -36,22 +60,6 @@ def export(request):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-class DeleteAccountForm(forms.Form):
-    comments = forms.ChoiceField(
-        label=gettext_lazy("What happens to your comments?"),
-        choices=[
-            (erasure.ANONYMISE, gettext_lazy('Keep them, signed "Deleted user"')),
-            (erasure.DELETE, gettext_lazy("Delete them")),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Please choose what happens to your comments.")},
-    )
-    confirm = forms.BooleanField(
-        label=gettext_lazy("Yes, delete my account. This cannot be undone."),
-        error_messages={"required": gettext_lazy("Please confirm that you want to leave.")},
-    )
 
 
 @login_required

@@ -10,7 +10,6 @@ later), in one fixed order:
 Every verdict carries the rule that decided it, stored with the comment.
 """
 
-import datetime
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -19,8 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comments import spam
 from comments.models import Comment, ModerationSettings
+from comments.moderation import spam
 from comments.rendering import count_links
 
 REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
@@ -170,31 +169,6 @@ def _has_approved_comment(feedback):
     return (earlier.exclude(pk=feedback.pk) if feedback.pk else earlier).exists()
 
 
-def akismet_data(feedback):
-    post = feedback.post
-    kind = "reply" if feedback.is_reply and feedback.kind == "comment" else feedback.kind
-    user = feedback.user
-    return {
-        "user_ip": feedback.ip or "",
-        "user_agent": feedback.user_agent,
-        "referrer": feedback.referrer,
-        "permalink": post.get_full_url() if post else "",
-        "comment_type": kind,
-        "comment_author": feedback.name,
-        "comment_author_email": feedback.email,
-        "comment_author_url": feedback.url,
-        "comment_content": feedback.content,
-        "comment_date_gmt": timezone.now().astimezone(datetime.UTC).isoformat(),
-        "blog_lang": "de, en",
-        "blog_charset": "UTF-8",
-        "user_role": "administrator" if user is not None and user.is_staff else "",
-    }
-
-
-def blog_url(post):
-    return post.get_site().root_url + "/"
-
-
 def judge(feedback, spam_client=None):
     config = _config(feedback.post)
     for rule in REFUSALS:
@@ -206,7 +180,7 @@ def judge(feedback, spam_client=None):
     key = _matches(config.disallowed, feedback)
     if key:
         return Verdict(SPAM, f"disallowed key: {key}")
-    checked = spam.check(akismet_data(feedback), blog_url(feedback.post), spam_client)
+    checked = spam.check(spam.payload(feedback), spam.blog_address(feedback.post), spam_client)
     if checked.is_spam:
         return Verdict(SPAM, checked.detail)
     return _hold_or_approve(feedback, config, checked)

@@ -1,13 +1,31 @@
-"""allauth's social login, adapted to commenting: a reader who cancels at the
-provider, or whose login fails, comes back to the post with their draft."""
+"""allauth, adapted to a blog's comment section. Account mails (address
+confirmation, password reset) leave the request like every other mail,
+through notifications, each to one address. A reader who cancels a social
+login, or whose login fails, comes back to the post with their draft."""
 
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthError
 from django.contrib import messages
+from django.contrib.sites.shortcuts import get_current_site
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from comments import notifications
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        request = allauth_context.request
+        full = {"request": request, "email": email, "current_site": get_current_site(request)}
+        full.update(context)
+        message = self.render_mail(template_prefix, email, full)
+        alternatives = getattr(message, "alternatives", [])
+        html = next((body for body, kind in alternatives if kind == "text/html"), None)
+        notifications.account_mail(message.subject, message.body, email, html)
 
 
 def _own_url(request, url):

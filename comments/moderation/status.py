@@ -3,10 +3,14 @@ Each change is written to Wagtail's audit log, teaches Akismet when a
 moderator disagrees with it, and queues the mails that are now due."""
 
 from django.db import transaction
+from django.dispatch import Signal
 from wagtail.log_actions import log
 
 from comments import notifications
 from comments.models import Comment
+
+#: A moderator corrected Akismet ("spam" or "ham"); moderation.tasks tells it, after commit.
+akismet_was_wrong = Signal()
 
 ACTIONS = {
     Comment.Status.APPROVED: "comments.approve",
@@ -36,10 +40,7 @@ def set_status(comment, status, user=None, reason=""):
     log(instance=comment, action=ACTIONS[status], user=user, data={"from": old, "to": status})
     kind = _feedback_kind(old, status)
     if kind:
-        from comments import tasks
-
-        comment_id = comment.pk
-        transaction.on_commit(lambda: tasks.send_spam_feedback.enqueue(comment_id, kind))
+        akismet_was_wrong.send(Comment, comment_id=comment.pk, kind=kind)
     if status == Comment.Status.APPROVED and old == Comment.Status.PENDING:
         notifications.comment_saved(comment, followers_only=True)
     return True

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
-from comments import moderation
 from comments.models import Comment
+from comments.moderation.status import set_status
 
 
 class _StatusBulkAction(SnippetBulkAction):
@@ -22,7 +22,7 @@ class _StatusBulkAction(SnippetBulkAction):
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
         changed = sum(
-            moderation.set_status(comment, cls.target, user, f"{cls.action_type} by {user}")
+            set_status(comment, cls.target, user, f"{cls.action_type} by {user}")
             for comment in objects
         )
         return changed, 0

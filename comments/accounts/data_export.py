@@ -8,7 +8,7 @@ from functools import reduce
 from django.db.models import Q
 from django.utils import timezone
 
-from comments.erasure import user_emails
+from comments.accounts.erasure import user_emails
 from comments.models import Comment, Subscription
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment
-from comments.posting import may_edit
+from comments.readers import may_edit
 
 STATUS_LABELS = {
     Comment.Status.APPROVED: _("Published"),

@@ -1,0 +1,11 @@
+"""Pages of a logged-in reader, next to allauth's under /accounts/."""
+
+from django.urls import path
+
+from comments.accounts import views
+
+urlpatterns = [
+    path("comments/", views.my_comments, name="my_comments"),
+    path("export/", views.export, name="account_export"),
+    path("delete/", views.delete_account, name="account_delete"),
+]

@@ -1,0 +1,23 @@
+"""The comments app's models, one module each; Django and migrations find them here."""
+
+from comments.linkbacks.models import IncomingWebmention, OutgoingPing
+from comments.models.comment import Comment, CommentManager, CommentQuerySet, post_model
+from comments.models.settings import (
+    ModerationSettings,
+    _default_flood_seconds,
+    _default_max_links,
+)
+from comments.models.subscription import Subscription
+
+__all__ = [
+    "Comment",
+    "CommentManager",
+    "CommentQuerySet",
+    "IncomingWebmention",
+    "ModerationSettings",
+    "OutgoingPing",
+    "Subscription",
+    "_default_flood_seconds",
+    "_default_max_links",
+    "post_model",
+]
