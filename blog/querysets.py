@@ -1,10 +1,10 @@
-from django.conf import settings
-from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django_comments import get_model as get_comment_model
 from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
+
+from comments.thread import approved_count
 
 
 class BlogPageQuerySet(PageQuerySet):
@@ -23,24 +23,7 @@ class BlogPageQuerySet(PageQuerySet):
         )
 
     def with_comment_count(self):
-        comments = (
-            get_comment_model()
-            .objects.filter(
-                content_type__app_label=self.model._meta.app_label,
-                content_type__model=self.model._meta.model_name,
-                object_pk=Cast(OuterRef("pk"), CharField()),
-                site_id=settings.SITE_ID,
-                is_public=True,
-                is_removed=False,
-            )
-            .order_by()
-            .values("object_pk")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return self.annotate(
-            comment_count=Coalesce(Subquery(comments, output_field=IntegerField()), Value(0))
-        )
+        return self.annotate(comment_count=Coalesce(approved_count(), Value(0)))
 
 
 BlogPageManager = PageManager.from_queryset(BlogPageQuerySet)

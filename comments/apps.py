@@ -4,7 +4,6 @@ from django.apps import AppConfig
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
-
 # Modules that connect receivers or register checks when imported.
 SIGNAL_MODULES = [
     "comments.tasks",

@@ -3,13 +3,12 @@ Items are public views: a feed never sees an email or an IP address."""
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
-from comments.models import Comment
+from comments.models import Comment, post_model
 from comments.thread import PublicComment, public_view
 
 
@@ -48,20 +47,17 @@ class CommentsRssFeed(Feed):
 
     def items(self, obj):
         comments = Comment.objects.approved().order_by("-submit_date", "-pk")
-        BlogPage = apps.get_model("blog", "BlogPage")
         if self.post is not None:
             comments = comments.for_post(self.post)
             posts = {str(self.post.pk): self.post}
         else:
-            comments = comments.filter(
-                content_type__app_label="blog", content_type__model="blogpage"
-            )
+            comments = comments.on_posts()
         comments = list(comments[: settings.BLOG_FEED_ITEMS])
         if self.post is None:
             pks = {c.object_pk for c in comments}
             posts = {
                 str(p.pk): p
-                for p in BlogPage.objects.published().child_of(self.index).filter(pk__in=pks)
+                for p in post_model().objects.published().child_of(self.index).filter(pk__in=pks)
             }
         return [
             FeedItem(

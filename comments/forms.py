@@ -8,6 +8,38 @@ from django_comments_xtd.forms import XtdCommentForm
 
 from comments.models import Comment
 
+LENGTH_ERROR = _(
+    "Your comment has %(show_value)d characters; at most %(limit_value)d are allowed."
+)
+
+
+def text_field():
+    """The one rule for a comment's text, wherever it is written: not empty, at
+    most COMMENT_MAX_LENGTH characters (read each time a form is made)."""
+    limit = settings.COMMENT_MAX_LENGTH
+    return forms.CharField(
+        label=_("Comment"),
+        max_length=limit,
+        widget=forms.Textarea(
+            attrs={"rows": 8, "maxlength": limit, "class": "comment-form__textarea"}
+        ),
+        error_messages={"required": _("Your comment is empty."), "max_length": LENGTH_ERROR},
+    )
+
+
+class CommentTextForm(forms.Form):
+    """Just the text: a reader editing their comment, a moderator replying."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"] = text_field()
+
+    @property
+    def error(self):
+        """The first problem with the text, for pages that show one message."""
+        errors = self.errors.get("comment")
+        return errors[0] if errors else ""
+
 
 class CommentForm(XtdCommentForm):
     save_info = forms.BooleanField(
@@ -18,18 +50,12 @@ class CommentForm(XtdCommentForm):
     def __init__(self, target_object, *args, user=None, **kwargs):
         self.user = user if user is not None and user.is_authenticated else None
         super().__init__(target_object, *args, **kwargs)
-        limit = getattr(settings, "COMMENT_MAX_LENGTH", 3000)
         fields = self.fields
+        fields["comment"] = text_field()
         fields["name"].label = _("Name")
         fields["email"].label = _("Email")
         fields["email"].help_text = ""
         fields["url"].label = _("Website")
-        fields["comment"].label = _("Comment")
-        fields["comment"].max_length = limit
-        fields["comment"].error_messages["max_length"] = _(
-            "Your comment has %(show_value)d characters; at most %(limit_value)d are allowed."
-        )
-        fields["comment"].widget.attrs.update({"rows": 8, "maxlength": limit})
         fields["followup"].label = _("Notify me of follow-up comments by email.")
         fields["honeypot"].label = _("Leave this field empty")
         for name, autocomplete in (("name", "name"), ("email", "email"), ("url", "url")):
@@ -37,14 +63,16 @@ class CommentForm(XtdCommentForm):
                 {"autocomplete": autocomplete, "class": "comment-form__input"}
             )
             fields[name].widget.attrs.pop("placeholder", None)
-        fields["comment"].widget.attrs.pop("placeholder", None)
-        fields["comment"].widget.attrs["class"] = "comment-form__textarea"
         fields["email"].widget.input_type = "email"
         fields["url"].widget.input_type = "url"
         if self.user is not None:
             for name in ("name", "email", "url", "save_info"):
                 fields[name].required = False
                 fields[name].widget = forms.HiddenInput()
+
+    def clean_honeypot(self):
+        """A filled honeypot is the pipeline's to refuse, like every other rule."""
+        return self.cleaned_data.get("honeypot", "")
 
     def clean(self):
         if self.user is not None:

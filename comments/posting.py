@@ -1,4 +1,6 @@
-"""Turning a valid comment form into a stored comment, and editing it."""
+"""Turning a valid comment into a stored one, and a changed one into its new
+state: judged by the pipeline, stored, then the mails queued after commit.
+Comments from the form, replies from the admin and linkbacks all pass here."""
 
 from django.conf import settings
 from django.db import transaction
@@ -6,7 +8,7 @@ from django.utils import timezone
 
 from comments import notifications, subscriptions
 from comments.models import Comment, post_model
-from comments.moderation.pipeline import REFUSE, Feedback, judge
+from comments.moderation import pipeline
 from comments.readers import client_ip, remember
 
 
@@ -17,10 +19,6 @@ def commentable_post(data):
     except ValueError:
         return None
     return post_model().objects.published().filter(pk=pk).first()
-
-
-class Refused(Exception):
-    """The pipeline refused the comment: nothing was stored; the reason says why."""
 
 
 def _parent(comment, post):
@@ -36,37 +34,24 @@ def _parent(comment, post):
     return parent.pk
 
 
-def _verdict(comment, **kwargs):
-    verdict = judge(Feedback.from_comment(comment, **kwargs))
-    if verdict.outcome == REFUSE:
-        raise Refused(verdict.reason)
-    comment.status, comment.status_reason = verdict.status, verdict.reason[:200]
-    return verdict
-
-
 @transaction.atomic
-def submit(form, request, post):
-    comment = form.get_comment_object(site_id=settings.SITE_ID)
-    comment.ip_address = client_ip(request)
-    comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
-    comment.referrer = request.META.get("HTTP_REFERER", "")[:500]
-    comment.parent_id = _parent(comment, post)
-    _verdict(comment, honeypot=form.data.get("honeypot", ""))
+def store(comment, **context):
+    """Judge a new comment of any kind and save it; raises pipeline.Refused.
+    Spam is stored for the moderators but announced to nobody."""
+    pipeline.apply(comment, **context)
     comment.save()
-    if comment.status == Comment.Status.SPAM:
-        return comment
-    remember(request, comment)
-    if form.cleaned_data.get("followup") and comment.user_email:
-        notifications.subscription_saved(subscriptions.subscribe(post, comment))
-    notifications.comment_saved(comment)
+    if comment.status != Comment.Status.SPAM:
+        notifications.comment_saved(comment)
     return comment
 
 
 @transaction.atomic
-def edit(comment, text):
+def revise(comment):
+    """A comment whose text changed (its writer edited it, or its linkback's
+    source changed) is judged again; if it was public and no longer is, the
+    moderators hear of it."""
     was_approved = comment.is_approved
-    comment.comment = text
-    _verdict(comment, is_edit=True)
+    pipeline.apply(comment, is_edit=True)
     comment.edited_at = timezone.now()
     comment.body_html = ""
     comment.save()
@@ -76,6 +61,26 @@ def edit(comment, text):
 
 
 @transaction.atomic
+def submit(form, request, post):
+    comment = form.get_comment_object(site_id=settings.SITE_ID)
+    comment.ip_address = client_ip(request)
+    comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
+    comment.referrer = request.META.get("HTTP_REFERER", "")[:500]
+    comment.parent_id = _parent(comment, post)
+    store(comment, honeypot=form.data.get("honeypot", ""))
+    if comment.status == Comment.Status.SPAM:
+        return comment
+    remember(request, comment)
+    if form.cleaned_data.get("followup") and comment.user_email:
+        notifications.subscription_saved(subscriptions.subscribe(post, comment))
+    return comment
+
+
+def edit(comment, text):
+    comment.comment = text
+    return revise(comment)
+
+
 def reply_as(user, parent, text):
     """A reply written in the admin by a logged-in moderator or author."""
     comment = Comment(
@@ -91,7 +96,4 @@ def reply_as(user, parent, text):
         if parent.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL
         else parent.parent_id,
     )
-    _verdict(comment)
-    comment.save()
-    notifications.comment_saved(comment)
-    return comment
+    return store(comment)

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from comments.avatars import avatar_url, social_picture
@@ -103,7 +104,7 @@ def visible_comments(post, own_ids=()):
     """Approved comments, and the reader's own pending ones."""
     return (
         Comment.objects.for_post(post)
-        .filter(Q(status=Comment.Status.APPROVED) | Q(pk__in=list(own_ids), status="pending"))
+        .approved_or_own(own_ids)
         .select_related("user")
         .prefetch_related("user__socialaccount_set")
         .order_by("thread_id", "order")
@@ -142,3 +143,17 @@ def thread_for(post, page_number=None, own_ids=(), user=None):
     count = sum(1 for root in roots for node in _walk(root) if not node.is_pending)
     page = Paginator(roots, settings.COMMENTS_PER_PAGE).get_page(page_number)
     return Thread(roots=list(page.object_list), page=page, count=count)
+
+
+def approved_count():
+    """A subquery: how many approved comments the outer post has (for listings)."""
+    counts = (
+        Comment.objects.approved()
+        .on_posts()
+        .filter(object_pk=Cast(OuterRef("pk"), CharField()), site_id=settings.SITE_ID)
+        .order_by()
+        .values("object_pk")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(counts, output_field=IntegerField())

@@ -1,6 +1,5 @@
 """Thin views: parse the request, call a service, answer."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,13 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from comments import posting, readers, subscriptions
 from comments.avatars import identicon_svg
-from comments.forms import CommentForm
+from comments.forms import CommentForm, CommentTextForm
 from comments.models import Comment
 from comments.moderation import ratelimit
+from comments.moderation.pipeline import Refused
 from comments.moderation.status import set_status
 from comments.thread import page_number_for
-
-MAX_LENGTH = getattr(settings, "COMMENT_MAX_LENGTH", 3000)
 
 
 def render_post(request, post, form, status, error=""):
@@ -43,19 +41,9 @@ def post_comment(request):
     if post is None:
         return HttpResponseBadRequest(_("This post does not exist or takes no comments."))
     form = CommentForm(post, data=request.POST, user=request.user)
-    if not post.comments_open:
-        return render_post(request, post, form, 403, _("Comments are closed."))
     if ratelimit.exceeded(request):
         return render_post(
             request, post, form, 429, _("Too many comments from your address. Try again later.")
-        )
-    if request.POST.get("honeypot"):
-        return render_post(
-            request,
-            post,
-            _fresh_form(post, request),
-            400,
-            _("Your comment looks like spam and was not sent."),
         )
     if not form.is_valid():
         if form.security_errors():
@@ -66,7 +54,7 @@ def post_comment(request):
         return render_post(request, post, form, 400)
     try:
         comment = posting.submit(form, request, post)
-    except posting.Refused as refusal:
+    except Refused as refusal:  # closed, honeypot, flood, duplicate: the pipeline says why
         return render_post(request, post, form, 403, str(refusal))
     if comment.status == Comment.Status.SPAM:
         return HttpResponseRedirect(post.url + "#comments", status=303)
@@ -96,7 +84,7 @@ def csrf_failure(request, reason=""):
 
 
 def goto(request, comment_id):
-    comment = get_object_or_404(Comment, pk=comment_id, status=Comment.Status.APPROVED)
+    comment = get_object_or_404(Comment.objects.approved(), pk=comment_id)
     return redirect(permalink(comment, request))
 
 
@@ -113,18 +101,14 @@ def edit(request, comment_id):
     error = ""
     text = comment.comment
     if request.method == "POST":
-        text = request.POST.get("comment", "").strip()
-        if not text:
-            error = _("Your comment is empty.")
-        elif len(text) > MAX_LENGTH:
-            error = _(
-                "Your comment has %(show_value)d characters; at most %(limit_value)d are allowed."
-            ) % {"show_value": len(text), "limit_value": MAX_LENGTH}
-        else:
+        form = CommentTextForm(request.POST)
+        text = request.POST.get("comment", "")
+        error = form.error
+        if form.is_valid():
             try:
-                posting.edit(comment, text)
+                posting.edit(comment, form.cleaned_data["comment"])
                 return redirect(permalink(comment, request))
-            except posting.Refused as refusal:
+            except Refused as refusal:
                 error = str(refusal)
     return render(
         request,

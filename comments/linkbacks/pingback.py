@@ -7,6 +7,7 @@ from xmlrpc.client import Fault, loads
 from comments.linkbacks import receive, source, targets
 from comments.models import Comment
 from comments.moderation import ratelimit
+from comments.moderation.pipeline import Refused
 
 SOURCE_MISSING = 0x0010
 NO_LINK = 0x0011
@@ -40,7 +41,7 @@ def ping(source_url, target_url, *, ip=None, user_agent=""):
         raise Fault(SOURCE_MISSING, str(error)) from error
     try:
         comment = receive.store(Comment.Kind.PINGBACK, post, page, ip=ip, user_agent=user_agent)
-    except receive.Refused as error:
+    except Refused as error:
         raise Fault(ACCESS_DENIED, str(error)) from error
     return f"Pingback from {source_url} to {target_url} registered ({comment.status})."
 

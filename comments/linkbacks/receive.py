@@ -3,26 +3,21 @@ of its kind, judged by the same pipeline as every comment."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from comments import notifications
+from comments import posting
 from comments.models import Comment
-from comments.moderation.pipeline import REFUSE, Feedback, judge
+from comments.moderation.pipeline import Refused
 from comments.moderation.status import set_status
 
 NAME_LENGTH = 50  # django-comments' user_name
 URL_LENGTH = 200  # django-comments' user_url, as WordPress's comment_author_url
 
 
-class Refused(Exception):
-    """The pipeline refused it (closed, flood, duplicate): nothing was stored."""
-
-
 def existing(post, source_url, kinds=None):
     """A linkback from this source on this post that is still there (not trashed)."""
-    kinds = kinds or [Comment.Kind.PINGBACK, Comment.Kind.TRACKBACK, Comment.Kind.WEBMENTION]
+    kinds = kinds or Comment.Kind.LINKBACKS
     return (
         Comment.objects.for_post(post)
         .filter(kind__in=kinds, user_url=source_url)
@@ -42,7 +37,6 @@ def _apply(comment, page, blog_name=""):
     comment.user_url = page.url
 
 
-@transaction.atomic
 def store(kind, post, page, *, ip=None, user_agent="", blog_name=""):
     """Judge and store a new linkback; returns the comment, or raises Refused."""
     if len(page.url) > URL_LENGTH:
@@ -57,33 +51,14 @@ def store(kind, post, page, *, ip=None, user_agent="", blog_name=""):
         submit_date=timezone.now(),
     )
     _apply(comment, page, blog_name)
-    _judge(comment)
-    comment.save()
-    if comment.status != Comment.Status.SPAM:
-        notifications.comment_saved(comment)
-    return comment
+    return posting.store(comment)
 
 
-@transaction.atomic
 def update(comment, page):
     """A source changed: its mention changes with it, and is judged again."""
-    was_approved = comment.is_approved
     _apply(comment, page)
-    comment.body_html = ""
-    _judge(comment, is_edit=True)
-    comment.edited_at = timezone.now()
-    comment.save()
-    if was_approved and not comment.is_approved:
-        notifications.comment_saved(comment)
-    return comment
+    return posting.revise(comment)
 
 
 def remove(comment, reason):
     set_status(comment, Comment.Status.TRASH, reason=reason)
-
-
-def _judge(comment, is_edit=False):
-    verdict = judge(Feedback.from_comment(comment, is_edit=is_edit))
-    if verdict.outcome == REFUSE:
-        raise Refused(verdict.reason)
-    comment.status, comment.status_reason = verdict.status, verdict.reason[:200]

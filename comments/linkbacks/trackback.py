@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from comments.linkbacks import receive, source
 from comments.models import Comment
 from comments.moderation import ratelimit
+from comments.moderation.pipeline import Refused
 
 
 def answer(error="", status=200):
@@ -63,6 +64,6 @@ def accept(data, post, *, ip=None, user_agent=""):
             user_agent=user_agent,
             blog_name=blog_name,
         )
-    except receive.Refused as error:
+    except Refused as error:
         return answer(str(error))
     return answer()

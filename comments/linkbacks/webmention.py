@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from comments.linkbacks import receive, source, targets
 from comments.linkbacks.models import IncomingWebmention
 from comments.models import Comment
+from comments.moderation.pipeline import Refused
 
 State = IncomingWebmention.State
 
@@ -62,6 +63,6 @@ def process(mention):
             comment = receive.update(stored, page)
         else:
             comment = receive.store(Comment.Kind.WEBMENTION, post, page, ip=mention.ip_address)
-    except receive.Refused as error:
+    except Refused as error:
         return _finish(mention, State.REJECTED, str(error))
     return _finish(mention, State.ACCEPTED, comment.status, comment)

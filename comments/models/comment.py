@@ -1,6 +1,8 @@
 """The blog's comment: django-comments-xtd's threaded comment, plus a kind,
 a moderation status and the body rendered once, at save time."""
 
+from enum import nonmember
+
 from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +21,34 @@ def post_model():
 
 
 class CommentQuerySet(models.QuerySet):
+    """The words the rest of the code uses for comments: no module outside
+    models spells a status, a kind or a content type as a string."""
+
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def spam(self):
+        return self.filter(status=Comment.Status.SPAM)
+
+    def approved_or_own(self, own_ids):
+        """What one reader sees: approved comments and their own held ones."""
+        return self.filter(
+            models.Q(status=Comment.Status.APPROVED)
+            | models.Q(pk__in=list(own_ids), status=Comment.Status.PENDING)
+        )
+
+    def linkbacks(self):
+        return self.filter(kind__in=Comment.Kind.LINKBACKS)
+
+    def on_posts(self):
+        """Comments on blog posts (the only pages that take them)."""
+        meta = post_model()._meta
+        return self.filter(
+            content_type__app_label=meta.app_label, content_type__model=meta.model_name
+        )
 
     def for_post(self, post):
         return self.filter(
@@ -40,6 +68,7 @@ class Comment(XtdComment):
         PINGBACK = "pingback", _("Pingback")
         TRACKBACK = "trackback", _("Trackback")
         WEBMENTION = "webmention", _("Webmention")
+        LINKBACKS = nonmember(("pingback", "trackback", "webmention"))
 
     class Status(models.TextChoices):
         APPROVED = "approved", _("Approved")

@@ -43,7 +43,7 @@ class _StatusBulkAction(SnippetBulkAction):
 
 
 class ApproveBulkAction(_StatusBulkAction):
-    from_statuses = ("pending",)
+    from_statuses = (Comment.Status.PENDING,)
     display_name = _("Approve")
     action_type = "approve"
     aria_label = _("Approve selected comments")
@@ -52,7 +52,7 @@ class ApproveBulkAction(_StatusBulkAction):
 
 
 class UnapproveBulkAction(_StatusBulkAction):
-    from_statuses = ("approved",)
+    from_statuses = (Comment.Status.APPROVED,)
     display_name = _("Unapprove")
     action_type = "unapprove"
     aria_label = _("Unapprove selected comments")
@@ -61,7 +61,7 @@ class UnapproveBulkAction(_StatusBulkAction):
 
 
 class SpamBulkAction(_StatusBulkAction):
-    from_statuses = ("pending", "approved")
+    from_statuses = (Comment.Status.PENDING, Comment.Status.APPROVED)
     display_name = _("Spam")
     action_type = "spam"
     aria_label = _("Mark selected comments as spam")
@@ -70,7 +70,7 @@ class SpamBulkAction(_StatusBulkAction):
 
 
 class NotSpamBulkAction(_StatusBulkAction):
-    from_statuses = ("spam",)
+    from_statuses = (Comment.Status.SPAM,)
     display_name = _("Not spam")
     action_type = "not-spam"
     aria_label = _("Mark selected comments as not spam")
@@ -79,7 +79,7 @@ class NotSpamBulkAction(_StatusBulkAction):
 
 
 class TrashBulkAction(_StatusBulkAction):
-    from_statuses = ("pending", "approved", "spam")
+    from_statuses = (Comment.Status.PENDING, Comment.Status.APPROVED, Comment.Status.SPAM)
     display_name = _("Trash")
     action_type = "trash"
     aria_label = _("Move selected comments to the trash")
@@ -88,7 +88,7 @@ class TrashBulkAction(_StatusBulkAction):
 
 
 class RestoreBulkAction(_StatusBulkAction):
-    from_statuses = ("trash",)
+    from_statuses = (Comment.Status.TRASH,)
     display_name = _("Restore")
     action_type = "restore"
     aria_label = _("Restore selected comments from the trash for moderation")

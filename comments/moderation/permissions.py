@@ -1,15 +1,16 @@
 """Who may moderate: the "Moderators" group (or anyone with the comment
 permissions) everything; a post's author the comments on their own posts."""
 
-from django.apps import apps
 from wagtail.permission_policies import ModelPermissionPolicy
+
+from comments.models import post_model
 
 MODERATORS = "Moderators"
 
 
 def authored_post_ids(user):
-    BlogPage = apps.get_model("blog", "BlogPage")
-    return [str(pk) for pk in BlogPage.objects.filter(author=user).values_list("pk", flat=True)]
+    posts = post_model().objects.filter(author=user)
+    return [str(pk) for pk in posts.values_list("pk", flat=True)]
 
 
 def moderates_all(user):
@@ -19,11 +20,7 @@ def moderates_all(user):
 def visible_to(user, queryset):
     if moderates_all(user):
         return queryset
-    return queryset.filter(
-        content_type__app_label="blog",
-        content_type__model="blogpage",
-        object_pk__in=authored_post_ids(user),
-    )
+    return queryset.on_posts().filter(object_pk__in=authored_post_ids(user))
 
 
 class CommentPermissionPolicy(ModelPermissionPolicy):

@@ -1,5 +1,5 @@
-"""One judge for every incoming piece of feedback (comments now, linkbacks
-later), in one fixed order:
+"""One judge for every incoming piece of feedback (comments, replies,
+pingbacks, trackbacks, Webmentions), in one fixed order:
 
 1. refuse: not stored (comments closed, honeypot, flood, duplicate);
 2. spam: stored, never shown (disallowed keys, Akismet spam or discard);
@@ -8,12 +8,14 @@ later), in one fixed order:
 4. approve.
 
 Every verdict carries the rule that decided it, stored with the comment.
+`apply` is the one place a verdict becomes a comment's status.
 """
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from allauth.account.models import EmailAddress
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +25,11 @@ from comments.moderation import spam
 from comments.rendering import count_links
 
 REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
-STATUS = {SPAM: Comment.Status.SPAM, HOLD: Comment.Status.PENDING, APPROVE: "approved"}
+STATUS = {
+    SPAM: Comment.Status.SPAM,
+    HOLD: Comment.Status.PENDING,
+    APPROVE: Comment.Status.APPROVED,
+}
 
 
 @dataclass
@@ -85,11 +91,8 @@ def _others(feedback):
     return comments.exclude(pk=feedback.pk) if feedback.pk else comments
 
 
-LINKBACKS = (Comment.Kind.PINGBACK, Comment.Kind.TRACKBACK, Comment.Kind.WEBMENTION)
-
-
 def _is_linkback(feedback):
-    return feedback.kind in LINKBACKS
+    return feedback.kind in Comment.Kind.LINKBACKS
 
 
 def _closed(feedback, config):
@@ -99,7 +102,7 @@ def _closed(feedback, config):
 
 
 def _honeypot(feedback, config):
-    return bool(feedback.honeypot) and _("The hidden field was filled in.")
+    return bool(feedback.honeypot) and _("Your comment looks like spam and was not sent.")
 
 
 def _flood(feedback, config):
@@ -119,7 +122,7 @@ def _flood(feedback, config):
 def _duplicate(feedback, config):
     others = _others(feedback).exclude(status=Comment.Status.TRASH)
     if _is_linkback(feedback):
-        taken = others.filter(kind__in=LINKBACKS, user_url=feedback.url)
+        taken = others.linkbacks().filter(user_url=feedback.url)
         return taken.exists() and _("This source is already registered.")
     taken = others.filter(comment=feedback.content.strip())
     return taken.exists() and _("You have already said that.")
@@ -143,8 +146,6 @@ def _trusted(feedback):
 
 def _verified(user, email):
     """A logged-in reader's address counts once they proved it is theirs."""
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
@@ -158,7 +159,7 @@ def _has_approved_comment(feedback):
     the same account, or, for a linkback, an earlier approved one from that site."""
     if _is_linkback(feedback):
         site = _source_site(feedback.url)
-        earlier = Comment.objects.approved().filter(kind__in=LINKBACKS, user_url__startswith=site)
+        earlier = Comment.objects.approved().linkbacks().filter(user_url__startswith=site)
         return bool(site) and earlier.exclude(pk=feedback.pk).exists()
     if feedback.user is not None and not _verified(feedback.user, feedback.email):
         return False
@@ -201,3 +202,18 @@ def _hold_or_approve(feedback, config, checked):
     if checked.result == spam.ERROR:
         return Verdict(HOLD, f"Akismet unavailable: {checked.detail}")
     return Verdict(APPROVE, "passed all checks")
+
+
+class Refused(Exception):
+    """The pipeline refused it (closed, honeypot, flood, duplicate, or a
+    protocol limit): nothing was stored; the message says why."""
+
+
+def apply(comment, spam_client=None, **context):
+    """Judge a new or changed comment and set its status and reason, unsaved.
+    `context` is what the comment itself does not hold (honeypot, is_edit)."""
+    verdict = judge(Feedback.from_comment(comment, **context), spam_client)
+    if verdict.outcome == REFUSE:
+        raise Refused(verdict.reason)
+    comment.status, comment.status_reason = verdict.status, verdict.reason[:200]
+    return verdict

@@ -1,7 +1,6 @@
 """The moderation queue in the Wagtail admin."""
 
 import django_filters
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -22,14 +21,15 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from comments import posting
 from comments.avatars import avatar_url
-from comments.models import Comment
+from comments.forms import CommentTextForm
+from comments.models import Comment, post_model
 from comments.moderation.bulk_actions import BULK_ACTIONS
 from comments.moderation.permissions import CommentPermissionPolicy, visible_to
+from comments.moderation.pipeline import Refused
 
 
 def _post_choices():
-    BlogPage = apps.get_model("blog", "BlogPage")
-    return [(str(pk), title) for pk, title in BlogPage.objects.values_list("pk", "title")]
+    return [(str(pk), title) for pk, title in post_model().objects.values_list("pk", "title")]
 
 
 POLICY = CommentPermissionPolicy(Comment)
@@ -72,7 +72,7 @@ class PendingBadgeMenuItem(MenuItem):
 
     def render_component(self, request):
         component = super().render_component(request)
-        pending = visible_to(request.user, Comment.objects.filter(status="pending")).count()
+        pending = visible_to(request.user, Comment.objects.pending()).count()
         if pending:
             component.label = f"{self.label} ({pending})"
         return component
@@ -134,7 +134,7 @@ class PendingCommentsPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        comments = visible_to(self.request.user, Comment.objects.filter(status="pending"))
+        comments = visible_to(self.request.user, Comment.objects.pending())
         return {
             "comments": comments.order_by("-submit_date")[:5],
             "queue_url": reverse("wagtailsnippets_comments_comment:list") + "?status=pending",
@@ -147,14 +147,14 @@ def reply(request, pk):
     if not POLICY.user_has_permission_for_instance(request.user, "change", parent):
         raise PermissionDenied
     error = ""
-    text = request.POST.get("comment", "").strip() if request.method == "POST" else ""
+    text = request.POST.get("comment", "") if request.method == "POST" else ""
     if request.method == "POST":
-        if not text:
-            error = _("Your comment is empty.")
-        else:
+        form = CommentTextForm(request.POST)
+        error = form.error
+        if form.is_valid():
             try:
-                created = posting.reply_as(request.user, parent, text)
-            except posting.Refused as refusal:
+                created = posting.reply_as(request.user, parent, form.cleaned_data["comment"])
+            except Refused as refusal:
                 error = str(refusal)
             else:
                 messages.success(request, _("Your reply is published."))

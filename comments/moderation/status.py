@@ -8,8 +8,9 @@ from wagtail.log_actions import log
 
 from comments import notifications
 from comments.models import Comment
+from comments.moderation import spam
 
-#: A moderator corrected Akismet ("spam" or "ham"); moderation.tasks tells it, after commit.
+#: A moderator corrected Akismet (spam.SPAM or spam.HAM); moderation.tasks tells it, after commit.
 akismet_was_wrong = Signal()
 
 ACTIONS = {
@@ -23,9 +24,9 @@ ACTIONS = {
 def _feedback_kind(old, new):
     """Akismet learns from corrections: spam marked by hand, or spam set free."""
     if new == Comment.Status.SPAM and old != Comment.Status.SPAM:
-        return "spam"
+        return spam.SPAM
     if old == Comment.Status.SPAM and new == Comment.Status.APPROVED:
-        return "ham"
+        return spam.HAM
     return None
 
 

@@ -111,9 +111,13 @@ def test_csrf_failure_keeps_the_text(post):
     assert Comment.objects.get().comment == "Trotz CSRF behalten"
 
 
-def test_honeypot_is_refused(client, post):
-    response = client.post(POST_URL, comment_form_data(post, honeypot="spam"))
-    assert response.status_code == 400
+def test_honeypot_is_refused_by_the_pipeline_and_keeps_the_text(client, post):
+    data = comment_form_data(post, honeypot="spam", comment="Mein Text bleibt")
+    response = client.post(POST_URL, data)
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Dein Kommentar sieht nach Spam aus" in page
+    assert "Mein Text bleibt" in page
     assert not Comment.objects.exists()
 
 
