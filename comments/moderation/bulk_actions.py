@@ -1,5 +1,5 @@
 """Bulk moderation in the Wagtail admin; every change goes through
-moderation.set_status, so it is logged and teaches Akismet."""
+moderation.status.set_status, so it is logged and teaches Akismet."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
