@@ -41,13 +41,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _test_db = Path(tempfile.gettempdir()) / f"kommentar-test-{os.getpid()}.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}
 
-# Facebook, faked on loopback (tests/fakes/facebook_server.py listens here).
-FAKE_FACEBOOK_PORT = 18765
+# Facebook, faked on loopback: the `fake_facebook` fixture (tests/conftest.py)
+# starts tests/fakes/facebook_server.py on a free port and points these URLs at
+# it. Until then they name port 9 (discard) on loopback, where nothing listens:
+# a test that forgets the fixture is refused at once and never reaches Facebook.
 SOCIALACCOUNT_PROVIDERS = {
     "facebook": {
         "APPS": [{"client_id": "fake-app", "secret": "fake-secret"}],
-        "GRAPH_API_URL": f"http://127.0.0.1:{FAKE_FACEBOOK_PORT}/v19.0",
-        "AUTHORIZE_URL": f"http://127.0.0.1:{FAKE_FACEBOOK_PORT}/dialog/oauth",
+        "GRAPH_API_URL": "http://127.0.0.1:9/v19.0",
+        "AUTHORIZE_URL": "http://127.0.0.1:9/dialog/oauth",
         "FIELDS": ["id", "email", "name", "first_name", "last_name", "picture"],
     }
 }

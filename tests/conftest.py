@@ -1,10 +1,21 @@
+import copy
+
+import environ
 import pytest
+from aiosmtpd.controller import Controller
+from allauth.socialaccount.providers.facebook import flows as facebook_flows
+from allauth.socialaccount.providers.facebook.views import FacebookOAuth2Adapter
 from django.conf import settings
 from django.contrib.sites.models import Site as DjangoSite
 from django.core.cache import cache
+from playwright.sync_api import sync_playwright
 from wagtail.models import Locale, Page, Site
 
+from config import env as from_env
 from tests.factories import BlogIndexPageFactory, BlogPageFactory, UserFactory
+from tests.fakes.akismet_server import FakeAkismet
+from tests.fakes.facebook_server import FakeFacebook
+from tests.helpers import CHROMIUM_ARGS, Inbox, chromium_path, free_port
 
 
 @pytest.fixture(autouse=True)
@@ -62,59 +73,9 @@ def post(site, blog_index, author):
     )
 
 
-def comment_form_data(post, **fields):
-    """What the comment form would send, with a valid anti-spoofing hash."""
-    from comments.forms import CommentForm
-
-    data = CommentForm(post).generate_security_data()
-    data.update(
-        {
-            "name": "Marcus Greyer",
-            "email": "marcus@example.org",
-            "url": "",
-            "comment": "Hallo! Ein peinlicher Fehler, das stimmt.",
-            "reply_to": "0",
-            "honeypot": "",
-        }
-    )
-    data.update(fields)
-    return data
-
-
-class Inbox:
-    """What a real SMTP server on loopback received."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-    @property
-    def messages(self):
-        from email import message_from_bytes
-        from email.policy import default
-
-        return [message_from_bytes(e.content, policy=default) for e in self.envelopes]
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server(settings, monkeypatch):
     """A real SMTP server (aiosmtpd) on 127.0.0.1, configured through EMAIL_URL."""
-    import environ
-    from aiosmtpd.controller import Controller
-
-    from config import env as from_env
-
     inbox = Inbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
@@ -129,8 +90,6 @@ def smtp_server(settings, monkeypatch):
 @pytest.fixture
 def fake_akismet(settings):
     """Akismet's API, faked on loopback; the real client reaches it over HTTP."""
-    from tests.fakes.akismet_server import FakeAkismet
-
     server = FakeAkismet().start()
     settings.AKISMET_API_KEY = "test-key"
     settings.AKISMET_ENDPOINT = server.url
@@ -141,23 +100,36 @@ def fake_akismet(settings):
 
 
 @pytest.fixture
-def fake_facebook(settings):
-    from tests.fakes.facebook_server import FakeFacebook
+def fake_facebook(settings, monkeypatch):
+    """Facebook, faked on a free loopback port, and allauth pointed at it.
 
-    server = FakeFacebook(settings.FAKE_FACEBOOK_PORT).start()
+    allauth reads GRAPH_API_URL and AUTHORIZE_URL once, when its Facebook
+    modules are imported (a global of its flows module, attributes of its
+    OAuth2 adapter class), so changing SOCIALACCOUNT_PROVIDERS alone would not
+    reach them: those copies are patched too, for this test only. The live
+    server runs in a thread of this process, so browser tests see them too.
+    """
+    server = FakeFacebook().start()
+    graph_api_url = f"{server.url}/v19.0"
+    authorize_url = f"{server.url}/dialog/oauth"
+    providers = copy.deepcopy(settings.SOCIALACCOUNT_PROVIDERS)
+    providers["facebook"].update(GRAPH_API_URL=graph_api_url, AUTHORIZE_URL=authorize_url)
+    settings.SOCIALACCOUNT_PROVIDERS = providers
+    monkeypatch.setattr(facebook_flows, "GRAPH_API_URL", graph_api_url)
+    monkeypatch.setattr(FacebookOAuth2Adapter, "authorize_url", authorize_url)
+    monkeypatch.setattr(
+        FacebookOAuth2Adapter, "access_token_url", f"{graph_api_url}/oauth/access_token"
+    )
     yield server
     server.shutdown()
     server.server_close()
 
 
 # Chromium for every test that asks (tests/browser/ and the two-blog linkback test):
-# one browser per session, shared. tests/browser/conftest.py finds it.
+# one browser per session, shared. tests/browser/conftest.py skips (or fails)
+# browser tests where tests.helpers.chromium_path() finds none.
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield chromium

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.socialaccount.models import SocialAccount, SocialToken
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -32,8 +32,6 @@ def markus(db):
         uid="10001",
         extra_data={"name": "Markus Hübner", "picture": {"data": {"url": FACEBOOK_PICTURE}}},
     )
-    from allauth.socialaccount.models import SocialApp
-
     app = SocialApp.objects.create(provider="facebook", name="Facebook", client_id="x")
     SocialToken.objects.create(app=app, account=account, token="secret-token")
     return user

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from comments.models import Comment
 from comments.moderation.status import set_status
-from tests.conftest import comment_form_data
+from tests.helpers import comment_form_data
 
 PASSWORD = "Bcc-ist-kein-Hexenwerk-2009"
 EMAIL = "vu@example.org"

@@ -8,9 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
-from tests.accounts.test_facebook_login import facebook_login
-from tests.conftest import comment_form_data
 from tests.factories import UserFactory
+from tests.helpers import comment_form_data, facebook_login
 
 PASSWORD = "Bcc-ist-kein-Hexenwerk-2009"
 
@@ -23,7 +22,7 @@ def test_cancelled_login_returns_to_the_post_with_a_message_and_the_draft(
     client, post, fake_facebook
 ):
     fake_facebook.deny = True
-    done = facebook_login(client, post, draft="Mein Entwurf, trotz Abbruch")
+    done = facebook_login(client, post, fake_facebook, draft="Mein Entwurf, trotz Abbruch")
     assert done.status_code == 302
     assert done["Location"] == f"{post.url}#respond"
     page = page_of(client, post)

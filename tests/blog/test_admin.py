@@ -1,5 +1,6 @@
 """Authors write posts with tags and categories in the Wagtail admin."""
 
+from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
@@ -9,8 +10,6 @@ from tests.factories import BlogCategoryFactory, BlogIndexPageFactory
 
 class TestWritingInTheAdmin(WagtailPageTestCase):
     def setUp(self):
-        from wagtail.models import Page
-
         self.index = BlogIndexPageFactory(parent=Page.get_first_root_node())
         self.category = BlogCategoryFactory(name="Social Web", slug="social-web")
         self.user = self.login()

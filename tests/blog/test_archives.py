@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from tests.factories import BlogCategoryFactory, BlogPageFactory, UserFactory
+from tests.factories import BlogCategoryFactory, BlogPageFactory, CommentFactory, UserFactory
 
 
 def titles(response):
@@ -112,8 +112,6 @@ def test_post_page_shows_the_meta_line(client, posts):
 
 
 def test_listing_counts_only_approved_comments(client, post):
-    from tests.factories import CommentFactory
-
     CommentFactory(post=post, status="approved")
     for status in ("pending", "spam", "trash"):
         CommentFactory(post=post, status=status)

@@ -2,6 +2,8 @@ import xml.etree.ElementTree as ET
 
 from bs4 import BeautifulSoup
 
+from tests.factories import BlogPageFactory
+
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
@@ -59,8 +61,6 @@ def test_post_page_renders_title_and_body(client, post):
 
 
 def test_listing_page_two_is_its_own_canonical(client, post, settings):
-    from tests.factories import BlogPageFactory
-
     settings.BLOG_POSTS_PER_PAGE = 1
     BlogPageFactory(parent=post.get_parent(), slug="second")
     soup = BeautifulSoup(client.get("/?page=2").content, "html.parser")
@@ -68,8 +68,6 @@ def test_listing_page_two_is_its_own_canonical(client, post, settings):
 
 
 def test_tag_of_drafts_only_is_404(client, post):
-    from tests.factories import BlogPageFactory
-
     BlogPageFactory(parent=post.get_parent(), slug="draft", live=False, tags=["Entwurf"])
     assert client.get("/tag/entwurf/").status_code == 404
     assert client.get("/tag/a1/").status_code == 200

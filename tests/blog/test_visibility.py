@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from tests.factories import BlogPageFactory
+from tests.factories import BlogPageFactory, UserFactory
 
 
 @pytest.fixture
@@ -70,8 +70,6 @@ def test_future_dated_post_waits(client, site, blog_index):
 
 
 def test_author_archive_only_for_people_who_published(client, site, blog_index, author):
-    from tests.factories import UserFactory
-
     UserFactory(username="reader42")
     assert client.get("/author/reader42/").status_code == 404
     BlogPageFactory(parent=blog_index, author=author)

@@ -5,30 +5,12 @@ BROWSER_TESTS=required (set by .ci/run) turns that into a failure.
 """
 
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 
+from tests.helpers import INSTALL_HINT, chromium_path
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-INSTALL_HINT = "install it with: sudo apt-get install -y chromium (or set CHROMIUM_PATH)"
-
-
-def chromium_path():
-    candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")]
-    for candidate in candidates:
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
 
 
 def pytest_collection_modifyitems(config, items):

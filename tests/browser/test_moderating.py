@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from tests.factories import CommentFactory, UserFactory
 
@@ -11,8 +11,6 @@ def test_moderator_approves_in_bulk_and_the_comment_appears(live_server, page, p
     moderator.set_password("a-long-test-password")
     moderator.save()
     moderator.groups.add(Group.objects.get_or_create(name="Moderators")[0])
-    from django.contrib.auth.models import Permission
-
     moderator.user_permissions.add(
         Permission.objects.get(codename="access_admin"),
         *Permission.objects.filter(

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from comments.models import Comment
-from tests.conftest import comment_form_data
+from tests.helpers import comment_form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

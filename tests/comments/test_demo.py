@@ -1,10 +1,13 @@
 from io import StringIO
 
 import pytest
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from blog.demo.posts import SEED_SLUG
+from blog.models import BlogPage
 from comments.models import Comment
 
 
@@ -65,12 +68,8 @@ def test_seed_mentions_link_to_the_comments_they_answer(demo):
 
 
 def test_demo_fills_the_moderation_queue(demo):
-    from django.contrib.auth import get_user_model
-
     moderator = get_user_model().objects.get(username="moderator")
     assert moderator.groups.filter(name="Moderators").exists()
-    from blog.models import BlogPage
-
     seed = Comment.objects.filter(object_pk=str(BlogPage.objects.get(slug=SEED_SLUG).pk))
     assert set(seed.values_list("status", flat=True)) == {"approved"}
     assert Comment.objects.filter(status="pending").count() == 1
@@ -80,8 +79,6 @@ def test_demo_fills_the_moderation_queue(demo):
 
 
 def test_reply_17_comes_from_a_demo_facebook_account_with_a_local_picture(client, demo, settings):
-    from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
-
     settings.SOCIALACCOUNT_PROVIDERS = {}  # no Facebook credentials, as in `make run`
     assert not SocialApp.objects.exists()
     reply = Comment.objects.get(comment__startswith="Kommentare schreiben über Facebook Connect")

@@ -3,8 +3,8 @@ import datetime
 from django.utils import timezone
 
 from comments.models import Comment
-from tests.conftest import comment_form_data
 from tests.factories import CommentFactory
+from tests.helpers import comment_form_data
 
 
 def post_own_comment(client, post, **fields):

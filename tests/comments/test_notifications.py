@@ -3,10 +3,14 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from comments import tasks
 from comments.models import Comment, Subscription
-from tests.conftest import comment_form_data
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, UserFactory
+from tests.helpers import comment_form_data, free_port
 
 POST_URL = "/comments/post/"
 FOLLOWERS = ["anne@example.org", "roman@example.org", "hannes@example.org"]
@@ -26,8 +30,6 @@ def send(client, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def followed_post(post, author):
-    from django.utils import timezone
-
     author.email = "luca@example.org"
     author.save()
     for email in FOLLOWERS:
@@ -121,8 +123,6 @@ def test_forged_links_are_refused(client, post):
 
 
 def test_smtp_down_keeps_the_comment(send, post, author, settings, caplog):
-    from tests.conftest import free_port
-
     author.email = "luca@example.org"
     author.save()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -135,11 +135,6 @@ def test_smtp_down_keeps_the_comment(send, post, author, settings, caplog):
 
 
 def test_failed_mail_is_retried_later_on_the_database_queue(post, author, settings):
-    from django_tasks_db.models import DBTaskResult
-
-    from comments import tasks
-    from tests.conftest import free_port
-
     author.email = "luca@example.org"
     author.save()
     comment = CommentFactory(post=post)
@@ -160,10 +155,6 @@ def test_mentioned_reader_without_opt_in_gets_no_mail(send, post, smtp_server):
 
 
 def test_held_comment_mails_each_moderator_separately(send, post, author, smtp_server):
-    from django.contrib.auth.models import Group
-
-    from tests.factories import UserFactory
-
     author.email = "luca@example.org"
     author.save()
     group = Group.objects.get(name="Moderators")

@@ -1,9 +1,13 @@
+import datetime
+
 import pytest
 from bs4 import BeautifulSoup
+from django.test import Client
+from django.utils import timezone
 
 from comments.models import Comment
-from tests.conftest import comment_form_data
 from tests.factories import CommentFactory
+from tests.helpers import comment_form_data
 
 POST_URL = "/comments/post/"
 
@@ -97,8 +101,6 @@ def test_expired_form_is_shown_again_with_the_text(client, post):
 
 
 def test_csrf_failure_keeps_the_text(post):
-    from django.test import Client
-
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(POST_URL, comment_form_data(post, comment="Trotz CSRF behalten"))
     assert response.status_code == 403
@@ -134,10 +136,6 @@ def test_closed_comments_refuse_posts_and_say_so(client, post):
 
 
 def test_comments_close_after_n_days(client, post, settings):
-    import datetime
-
-    from django.utils import timezone
-
     settings.COMMENTS_CLOSE_AFTER_DAYS = 14
     post.date = timezone.now() - datetime.timedelta(days=15)
     post.save()

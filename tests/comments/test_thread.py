@@ -3,6 +3,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comments.models import Comment
 from tests.factories import CommentFactory
 
 
@@ -94,8 +95,6 @@ def test_post_page_queries_do_not_grow_with_comments(
 
 
 def test_hiding_a_parent_leaves_its_replies_status_alone(post):
-    from comments.models import Comment
-
     top = CommentFactory(post=post)
     reply = CommentFactory(post=post, parent_id=top.pk)
     top.status = "spam"

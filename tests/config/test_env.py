@@ -6,6 +6,7 @@ import sys
 from email import message_from_bytes
 from pathlib import Path
 
+import django_rq
 import environ
 import pytest
 from aiosmtpd.controller import Controller
@@ -15,6 +16,8 @@ from django.core.mail import get_connection, send_mail
 from django.core.management import call_command
 from django.db import connections
 from django_tasks import task_backends
+from django_tasks_rq.backend import Job
+from rq import SimpleWorker
 
 from config import env as from_env
 from tests.config.jobs import remember
@@ -163,10 +166,6 @@ def test_rq_task_backend_runs_tasks_through_a_real_redis(settings):
     url = require_redis()
     settings.RQ_QUEUES = {"default": {"URL": url}}
     settings.TASKS = {"default": from_env.TASK_BACKENDS["rq"]}
-    import django_rq
-    from django_tasks_rq.backend import Job
-    from rq import SimpleWorker
-
     django_rq.get_queue("default").empty()
     result = remember.enqueue("rq-check", "via redis")
     assert result.status == "READY"

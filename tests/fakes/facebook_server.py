@@ -1,5 +1,6 @@
 """A fake Facebook on 127.0.0.1: the OAuth dialog, the token endpoint and the
-Graph API's /me, reached by allauth over real HTTP."""
+Graph API's /me, reached by allauth over real HTTP. It listens on a port the
+system picks; the `fake_facebook` fixture points allauth at it."""
 
 import json
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -17,8 +18,8 @@ PROFILE = {
 
 
 class FakeFacebook(LoopbackServer):
-    def __init__(self, port):
-        super().__init__(_Handler, port)
+    def __init__(self):
+        super().__init__(_Handler)  # a free port, chosen by the system
         self.codes = {}
         self.profile = dict(PROFILE)
         self.deny = False  # True: the reader clicks "Cancel" in the dialog

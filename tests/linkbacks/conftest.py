@@ -1,14 +1,12 @@
 """Linkback sources served for real on loopback, and the setting that lets the
 safe fetcher reach them."""
 
-import socket
 from dataclasses import dataclass
 
 import pytest
 
 from tests.fakes.loopback import LoopbackServer, QuietHandler
-
-POST_URL = "http://testserver/a1-mobilkom/"
+from tests.helpers import POST_URL, free_port, page_html
 
 
 @dataclass
@@ -56,13 +54,6 @@ class SourceSite:
         return self.serve(path, page_html(title, f'<p>{text}: <a href="{target}">hier</a>.</p>'))
 
 
-def page_html(title, body):
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>{title}</title></head><body>{body}</body></html>"
-    )
-
-
 @pytest.fixture
 def allow_private_hosts(settings):
     """The safe fetcher refuses loopback unless told otherwise."""
@@ -96,6 +87,4 @@ def source_site(start_source_site):
 @pytest.fixture
 def closed_port():
     """A loopback port nothing listens on: connecting to it is refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()

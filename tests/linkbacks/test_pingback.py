@@ -5,11 +5,12 @@ from xmlrpc.client import Fault, dumps, loads
 
 import pytest
 from bs4 import BeautifulSoup
+from django.test import Client
 
 from comments.models import Comment
 from comments.moderation.status import set_status
 from tests.factories import CommentFactory
-from tests.linkbacks.conftest import POST_URL, page_html
+from tests.helpers import POST_URL, page_html
 
 ENDPOINT = "/xmlrpc/"
 
@@ -266,8 +267,6 @@ def test_get_is_not_allowed(client, post):
 
 
 def test_no_csrf_token_is_needed(post, source_site):
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     result_of(ping(strict, source_site.linking("/a/")))
     assert pingbacks(post).count() == 1

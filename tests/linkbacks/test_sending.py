@@ -7,8 +7,9 @@ from urllib.parse import parse_qs
 from xmlrpc.client import Fault, dumps, loads
 
 import pytest
+from django_tasks import default_task_backend
 
-from comments.linkbacks import discovery, send
+from comments.linkbacks import discovery, send, tasks
 from comments.linkbacks.discovery import Endpoint
 from comments.linkbacks.models import OutgoingPing
 from tests.factories import BlogPageFactory, UserFactory
@@ -436,10 +437,6 @@ def test_a_client_error_is_not_retried(target_site, new_post):
 
 
 def test_send_ping_defers_a_retry_where_the_backend_can(target_site, new_post, settings):
-    from django_tasks import default_task_backend
-
-    from comments.linkbacks import tasks
-
     target = webmention_target(target_site, reply=Reply(502, "Bad gateway", "text/plain"))
     ping = OutgoingPing.objects.create(post=new_post(target), target=target)
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -1,6 +1,7 @@
 """Trackback: POST <post-url>trackback/ with url, title, excerpt and blog_name."""
 
 import xml.etree.ElementTree as ET
+from xmlrpc.client import dumps
 
 import pytest
 from bs4 import BeautifulSoup
@@ -8,7 +9,7 @@ from django.test import Client
 
 from comments.models import Comment
 from comments.moderation.status import set_status
-from tests.linkbacks.conftest import page_html
+from tests.helpers import page_html
 
 ENDPOINT = "/a1-mobilkom/trackback/"
 
@@ -115,8 +116,6 @@ def test_a_second_trackback_from_the_same_url_is_refused(client, post, source_si
 
 
 def test_a_pingback_and_a_trackback_of_one_source_are_one_linkback(client, post, source_site):
-    from xmlrpc.client import dumps
-
     source = source_site.linking("/a/")
     client.post(
         "/xmlrpc/",

@@ -11,7 +11,7 @@ from django.test import Client
 from comments.linkbacks.models import IncomingWebmention
 from comments.models import Comment
 from comments.moderation.status import set_status
-from tests.linkbacks.conftest import POST_URL, page_html
+from tests.helpers import POST_URL, page_html
 
 ENDPOINT = "/webmention/"
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -35,11 +35,24 @@ GUNICORN = str(BIN / "gunicorn")
 SEED_SLUG = "social-web-kompetenz-a1-mobilkom"  # blog/demo/posts.py
 RESULT = "TWO-BLOGS-RESULT:"
 SETTINGS_MODULE = "two_blogs_settings"
-START_TIMEOUT = 30
+# Limits that only trip when something is really wrong: every wait below ends
+# as soon as its process is ready or has exited, so a loaded machine (two
+# cores, shared) makes a run slower, never red.
+READY_LIMIT = 120  # seconds for gunicorn to answer its first request
+COMMAND_LIMIT = 300  # seconds for one manage.py command (migrate, load_demo, shell)
+POLL_INTERVAL = 0.2
+PROBE_TIMEOUT = 10  # one readiness request; a booting worker may be slow to answer
 
 
 class CommandFailed(AssertionError):
     pass
+
+
+def _text(output):
+    """What a timed-out subprocess.run() captured: None, bytes or str."""
+    if isinstance(output, bytes):
+        output = output.decode(errors="replace")
+    return (output or "")[-3000:]
 
 
 class Blog:
@@ -69,16 +82,22 @@ class Blog:
     def seed_url(self):
         return self.at(f"/{SEED_SLUG}/")
 
-    def manage(self, *args, timeout=60):
-        done = subprocess.run(
-            [PYTHON, "manage.py", *args],
-            cwd=REPO,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+    def manage(self, *args):
+        try:
+            done = subprocess.run(
+                [PYTHON, "manage.py", *args],
+                cwd=REPO,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=COMMAND_LIMIT,  # run() kills the command when it trips
+                check=False,
+            )
+        except subprocess.TimeoutExpired as hung:
+            raise CommandFailed(
+                f"{self.name}: manage.py {' '.join(args)} still running after "
+                f"{COMMAND_LIMIT}s, killed:\n{_text(hung.stdout)}\n{_text(hung.stderr)}"
+            ) from None
         if done.returncode != 0:
             raise CommandFailed(
                 f"{self.name}: manage.py {' '.join(args)} failed ({done.returncode}):\n"
@@ -119,18 +138,35 @@ class Blog:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
+        self.wait_until_ready()
+        return self
+
+    def wait_until_ready(self):
+        """Poll until the instance answers its home page. Fails at once, with
+        gunicorn's log, if the process exits or answers anything but 200; only
+        a process that stays alive and silent for READY_LIMIT seconds times out."""
+        deadline = time.monotonic() + READY_LIMIT
+        while True:
             if self.process.poll() is not None:
-                raise CommandFailed(f"{self.name} exited at start:\n{self.log_text()}")
+                raise CommandFailed(
+                    f"{self.name} exited at start ({self.process.returncode}):\n{self.log_text()}"
+                )
             try:
-                if httpx.get(self.url + "/", timeout=2).status_code == 200:
-                    return self
+                status = httpx.get(self.url + "/", timeout=PROBE_TIMEOUT).status_code
             except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise CommandFailed(f"{self.name} did not answer in {START_TIMEOUT}s:\n{self.log_text()}")
+                status = None  # not listening yet, or its worker still booting
+            if status == 200:
+                return
+            if status is not None:
+                self.stop()
+                raise CommandFailed(f"{self.name} answered {status} at start:\n{self.log_text()}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise CommandFailed(
+                    f"{self.name} is running but did not answer in {READY_LIMIT}s:\n"
+                    f"{self.log_text()}"
+                )
+            time.sleep(POLL_INTERVAL)
 
     def stop(self):
         if self.process is None or self.process.poll() is not None:
@@ -187,8 +223,8 @@ class Blogs:
         first = Blog("migrate", free_port(), self.workdir, self.base_env)
         first.db = self.template_db
         first.env["DATABASE_URL"] = f"sqlite:///{self.template_db}"
-        first.manage("migrate", "--noinput", "-v", "0", timeout=120)
-        first.manage("collectstatic", "--noinput", "-v", "0", timeout=120)
+        first.manage("migrate", "--noinput", "-v", "0")
+        first.manage("collectstatic", "--noinput", "-v", "0")
         self._prepared = True
 
     def start(self, *names, **overrides):
@@ -214,10 +250,24 @@ class Blogs:
             )
             for blog in blogs
         ]
-        for blog, process in loading:
-            output, _ = process.communicate(timeout=120)
-            if process.returncode != 0:
-                raise CommandFailed(f"{blog.name}: load_demo failed:\n{output[-3000:]}")
+        try:
+            for blog, process in loading:
+                try:
+                    output, _ = process.communicate(timeout=COMMAND_LIMIT)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    output, _ = process.communicate()
+                    raise CommandFailed(
+                        f"{blog.name}: load_demo still running after {COMMAND_LIMIT}s, "
+                        f"killed:\n{output[-3000:]}"
+                    ) from None
+                if process.returncode != 0:
+                    raise CommandFailed(f"{blog.name}: load_demo failed:\n{output[-3000:]}")
+        finally:
+            for _, process in loading:  # after a failure, the others are not waited for
+                if process.poll() is None:
+                    process.kill()
+                    process.communicate()
         for blog in blogs:
             self.started.append(blog)
             blog.start()

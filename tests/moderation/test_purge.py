@@ -1,3 +1,5 @@
+"""`purge_comments`: spam and trash older than COMMENTS_PURGE_SPAM_DAYS go, all else stays."""
+
 import datetime
 from io import StringIO
 

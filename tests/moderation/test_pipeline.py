@@ -5,8 +5,8 @@ from wagtail.models import Site
 
 from comments.models import Comment, ModerationSettings
 from comments.moderation.pipeline import APPROVE, HOLD, REFUSE, SPAM, Feedback, judge
-from tests.conftest import comment_form_data
 from tests.factories import CommentFactory, UserFactory
+from tests.helpers import comment_form_data
 
 POST_URL = "/comments/post/"
 

@@ -1,9 +1,12 @@
 """Status changes: the audit log, Akismet feedback, and the mails now due."""
 
 import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry
 
-from comments.models import Comment
+from comments.models import Comment, Subscription
+from comments.moderation import tasks
 from comments.moderation.status import set_status
 from tests.factories import CommentFactory, UserFactory
 
@@ -54,10 +57,6 @@ def test_no_feedback_for_ordinary_moderation(
 def test_approving_a_held_comment_mails_its_followers(
     post, moderator, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from django.utils import timezone
-
-    from comments.models import Subscription
-
     Subscription.objects.create(post=post, email="anne@example.org", confirmed_at=timezone.now())
     comment = CommentFactory(post=post, status="pending")
     with django_capture_on_commit_callbacks(execute=True):
@@ -66,10 +65,6 @@ def test_approving_a_held_comment_mails_its_followers(
 
 
 def test_failed_feedback_is_retried_later(post, settings, fake_akismet):
-    from django_tasks_db.models import DBTaskResult
-
-    from comments.moderation import tasks
-
     fake_akismet.mode = "error"
     comment = CommentFactory(post=post, status="spam")
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

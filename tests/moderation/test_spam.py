@@ -1,13 +1,16 @@
 """Akismet: verdict mapping with the package's TestSyncClient, and the whole
 transport against a fake Akismet server on loopback."""
 
+from io import StringIO
+
 import akismet
 import pytest
+from django.core.management import call_command
 
 from comments.models import Comment
 from comments.moderation import spam
-from tests.conftest import comment_form_data
 from tests.factories import CommentFactory
+from tests.helpers import comment_form_data
 
 BLOG = "http://testserver/"
 DATA = {"user_ip": "192.0.2.1", "comment_content": "Hallo", "comment_type": "comment"}
@@ -98,10 +101,6 @@ def test_akismet_outcomes_for_a_posted_comment(
 
 
 def test_check_warns_without_a_key(settings):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     settings.AKISMET_API_KEY = ""
     out = StringIO()
     call_command("check", stdout=out, stderr=out)

@@ -1,0 +1,118 @@
+"""Plain helpers shared by tests, conftests and the two-blog harness.
+
+Fixtures live in the conftest.py files, which only pytest loads; whatever a
+module imports by name lives here, so that no module imports from a conftest.
+"""
+
+import os
+import shutil
+import socket
+from email import message_from_bytes
+from email.policy import default as default_policy
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from comments.forms import CommentForm
+
+# Comments ------------------------------------------------------------------
+
+
+def comment_form_data(post, **fields):
+    """What the comment form would send, with a valid anti-spoofing hash."""
+    data = CommentForm(post).generate_security_data()
+    data.update(
+        {
+            "name": "Marcus Greyer",
+            "email": "marcus@example.org",
+            "url": "",
+            "comment": "Hallo! Ein peinlicher Fehler, das stimmt.",
+            "reply_to": "0",
+            "honeypot": "",
+        }
+    )
+    data.update(fields)
+    return data
+
+
+def facebook_login(client, post, facebook, draft="Mein Entwurf vor dem Login"):
+    """Log in through `facebook` (the fake_facebook fixture) with a draft in the
+    comment form, as a reader does; returns the response of the callback."""
+    data = comment_form_data(post, comment=draft, name="", email="")
+    response = client.post("/comments/login/facebook/", data)
+    assert response.status_code == 302
+    login_url = response["Location"]
+    assert login_url.startswith("/accounts/facebook/login/")
+    assert client.get(login_url).status_code == 200  # a GET only asks to continue
+    to_facebook = client.post(login_url)
+    assert to_facebook.status_code == 302
+    dialog = to_facebook["Location"]
+    params = parse_qs(urlsplit(dialog).query)
+    assert dialog.startswith(f"{facebook.url}/dialog/oauth")  # the fixture's free port
+    assert params["state"][0]
+    back = httpx.get(dialog, follow_redirects=False)  # real HTTP to the fake Facebook
+    callback = urlsplit(back.headers["Location"])
+    assert callback.path == "/accounts/facebook/login/callback/"
+    return client.get(f"{callback.path}?{callback.query}")
+
+
+# Loopback ------------------------------------------------------------------
+
+
+def free_port():
+    """A loopback port free right now, for a server that must be told its port
+    before it starts (gunicorn, aiosmtpd); nothing listens on it yet."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Inbox:
+    """What a real SMTP server on loopback received (an aiosmtpd handler)."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    @property
+    def messages(self):
+        return [message_from_bytes(e.content, policy=default_policy) for e in self.envelopes]
+
+
+# Linkbacks -----------------------------------------------------------------
+
+POST_URL = "http://testserver/a1-mobilkom/"  # the `post` fixture's full URL
+
+
+def page_html(title, body):
+    """A minimal HTML page, as another blog would serve it."""
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>{title}</title></head><body>{body}</body></html>"
+    )
+
+
+# Chromium ------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_HINT = "install it with: sudo apt-get install -y chromium (or set CHROMIUM_PATH)"
+
+
+def chromium_path():
+    """Debian's Chromium (or CHROMIUM_PATH), or None where none is installed."""
+    candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")]
+    for candidate in candidates:
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
