@@ -46,7 +46,7 @@ class CommentsRssFeed(Feed):
         return self.request.build_absolute_uri()
 
     def items(self, obj):
-        comments = Comment.objects.approved().order_by("-submit_date", "-pk")
+        comments = Comment.objects.visible().order_by("-submit_date", "-pk")
         if self.post is not None:
             comments = comments.for_post(self.post)
             posts = {str(self.post.pk): self.post}

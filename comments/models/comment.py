@@ -5,6 +5,7 @@ from enum import nonmember
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment, XtdCommentManager
 
@@ -32,6 +33,29 @@ class CommentQuerySet(models.QuerySet):
 
     def spam(self):
         return self.filter(status=Comment.Status.SPAM)
+
+    def visible(self):
+        """What readers see: approved, and not in the subtree of a comment that is
+        not (a reply to a held, spam or trashed comment is hidden with it). xtd
+        orders a thread depth-first, so an ancestor is an earlier comment of the
+        thread at a lower level with nothing in between at or above its level."""
+        approved = Comment.Status.APPROVED
+        in_between = Comment.objects.filter(
+            thread_id=OuterRef("thread_id"),
+            order__gt=OuterRef("order"),
+            order__lt=OuterRef(OuterRef("order")),
+            level__lte=OuterRef("level"),
+        )
+        hidden_ancestor = (
+            Comment.objects.filter(
+                thread_id=OuterRef("thread_id"),
+                order__lt=OuterRef("order"),
+                level__lt=OuterRef("level"),
+            )
+            .exclude(status=approved)
+            .exclude(Exists(in_between))
+        )
+        return self.filter(status=approved).exclude(Exists(hidden_ancestor))
 
     def approved_or_own(self, own_ids):
         """What one reader sees: approved comments and their own held ones."""

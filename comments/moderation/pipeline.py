@@ -167,7 +167,10 @@ def _has_approved_comment(feedback):
     if feedback.user is not None:
         who |= Q(user_id=feedback.user.pk)
     earlier = Comment.objects.approved().filter(who)
-    return (earlier.exclude(pk=feedback.pk) if feedback.pk else earlier).exists()
+    if feedback.pk and not feedback.is_edit:
+        earlier = earlier.exclude(pk=feedback.pk)
+    # An edit of an approved comment is judged on its content: its own approval counts.
+    return earlier.exists()
 
 
 def judge(feedback, spam_client=None):
