@@ -52,6 +52,9 @@ worker: $(VENV)/.installed .env
 
 test: $(VENV)/.installed-dev .env
 	$(PY) manage.py check
+	@if command -v msgfmt >/dev/null; then \
+		for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check -o /dev/null $$po || exit 1; done; \
+	else echo "msgfmt not found: message files not checked"; fi
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
