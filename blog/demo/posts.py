@@ -4,18 +4,16 @@ so that listings, tags and archives have something to show."""
 import datetime
 import json
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.utils.html import escape
 
+from blog.demo import timeline
+from blog.demo.timeline import VIENNA
 from blog.models import BlogCategory, BlogPage
 
 DATA = Path(__file__).with_name("data")
-VIENNA = ZoneInfo("Europe/Vienna")
-
-# The copy does not keep the original date; the leak it reports happened in
-# spring 2009, so the demo dates it there.
-SEED_DATE = datetime.datetime(2009, 5, 12, 21, 40, tzinfo=VIENNA)
+# The copy keeps no date; timeline.py reads one from the texts.
+SEED_DATE = timeline.POST
 SEED_SLUG = "social-web-kompetenz-a1-mobilkom"
 
 CATEGORIES = {
@@ -75,11 +73,22 @@ def seed_data():
     return json.loads((DATA / "seed.json").read_text(encoding="utf-8"))
 
 
+# The copy lost the screenshot that followed this line; the demo says so.
+MISSING_IMAGE_AFTER = "Auf Facebook bin ich dann noch auf folgende Konversation gestoßen:"
+MISSING_IMAGE = "[Bild nicht erhalten: ein Screenshot der Unterhaltung auf Facebook]"
+
+
+def _paragraph(html):
+    return {"type": "paragraph", "value": f"<p>{html}</p>"}
+
+
 def _body(paragraphs):
-    return [
-        {"type": "paragraph", "value": "<p>" + escape(text).replace("\n", "<br/>") + "</p>"}
-        for text in paragraphs
-    ]
+    blocks = []
+    for text in paragraphs:
+        blocks.append(_paragraph(escape(text).replace("\n", "<br/>")))
+        if text == MISSING_IMAGE_AFTER:
+            blocks.append(_paragraph(f"<em>{escape(MISSING_IMAGE)}</em>"))
+    return blocks
 
 
 def _categories():

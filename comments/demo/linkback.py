@@ -2,18 +2,16 @@
 reply 16 that he would link the post "morgen früh". Its title and address are
 neutral placeholders; the excerpt is the seed's."""
 
-import datetime
-
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 
+from blog.demo import timeline
 from blog.demo.posts import seed_data
-from comments.demo.seed import VIENNA
 from comments.models import Comment
 
 SOURCE_URL = "https://oliver.example.org/"
 SOURCE_TITLE = "Olivers Blog"
-WHEN = datetime.datetime(2009, 5, 19, 13, 5, tzinfo=VIENNA)
+WHEN = timeline.PINGBACK
 
 
 def _excerpt():

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 
-from comments.demo.seed import VIENNA
+from blog.demo.timeline import VIENNA
 from comments.models import Comment, post_model
 from comments.moderation.permissions import MODERATORS
 

@@ -1,54 +1,24 @@
 """The seed post's 17 comments (blog/demo/data/seed.json), threaded as they
 were meant: a comment that answers one person becomes a reply to them."""
 
-import datetime
 import re
 import unicodedata
-from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 
+from blog.demo import timeline
 from blog.demo.posts import seed_data
 from comments.models import Comment
-
-VIENNA = ZoneInfo("Europe/Vienna")
 
 # Reply number -> the reply it answers. Reply 9 answers Vu (7), reply 12
 # answers Anne (11), reply 13 answers Luca's round of answers (10).
 PARENTS = {9: 7, 12: 11, 13: 10}
 
-# Plausible times in May 2009, in order: reply 2 speaks of "gestern",
-# reply 10 of "Tage später", reply 16 links the post "morgen früh".
-TIMES = [
-    (12, 22, 5),
-    (12, 23, 18),
-    (13, 8, 2),
-    (13, 9, 47),
-    (13, 11, 30),
-    (13, 14, 12),
-    (13, 16, 40),
-    (13, 19, 3),
-    (14, 10, 25),
-    (16, 0, 50),
-    (16, 9, 15),
-    (16, 12, 1),
-    (17, 18, 33),
-    (17, 20, 10),
-    (17, 21, 2),
-    (18, 23, 45),
-    (19, 11, 20),
-]
-
 
 def _email(name):
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".") + "@example.org"
-
-
-def _time(index):
-    day, hour, minute = TIMES[index]
-    return datetime.datetime(2009, 5, day, hour, minute, tzinfo=VIENNA)
 
 
 def load(demo):
@@ -63,9 +33,9 @@ def load(demo):
     by_number = {}
     created = 0
     replies = [r for r in seed["replies"] if r["type"] == "comment"]
-    for index, reply in enumerate(replies):
+    for reply in replies:
         existing = Comment.objects.filter(
-            **base, user_name=reply["author"], submit_date=_time(index)
+            **base, user_name=reply["author"], submit_date=timeline.REPLIES[reply["number"]]
         ).first()
         if existing is None:
             is_author = reply["author"] == seed["post_author"]
@@ -76,7 +46,7 @@ def load(demo):
                 user_name=reply["author"],
                 user_email=author.email if is_author else _email(reply["author"]),
                 comment="\n\n".join(reply["paragraphs"]),
-                submit_date=_time(index),
+                submit_date=timeline.REPLIES[reply["number"]],
                 parent_id=parent.pk if parent else 0,
                 status=Comment.Status.APPROVED,
                 status_reason="demo",
