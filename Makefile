@@ -8,7 +8,7 @@ PORT ?= 8000
 # The address readers use; 0.0.0.0 only says "listen everywhere".
 export BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: run test worker lint format messages compile-messages clean
+.PHONY: run test worker lint format messages compile-messages clean admin-password mail
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -38,14 +38,26 @@ messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l de -l en --ignore=$(VENV) --ignore=tests --ignore=static_collected
 	$(MAKE) compile-messages
 
+# Helpers skip the system checks, so that their warnings (no Akismet key…) show
+# once, from runserver; the admin's password comes last, once the blog answers.
 run: $(VENV)/.installed .env compile-messages
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo --admin --if-new
-	@echo "Serving on $(BASE_URL)/ (admin at $(BASE_URL)/admin/); Ctrl-C stops everything."
+	$(PY) manage.py migrate --noinput --skip-checks
+	$(PY) manage.py load_demo --if-new --skip-checks
+	@echo "Serving on $(BASE_URL)/ (admin at $(BASE_URL)/admin/; mails land in mail/, see make mail); Ctrl-C stops everything."
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
-	$(PY) manage.py db_worker --no-reload & \
-	( while sleep 60; do $(PY) manage.py publish_scheduled -v0; done ) & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py db_worker --no-reload --skip-checks & \
+	( while sleep 60; do $(PY) manage.py publish_scheduled -v0 --skip-checks; done ) & \
+	$(PY) manage.py runserver $(HOST):$(PORT) & \
+	$(PY) manage.py admin_password --if-missing --wait-for "http://$(HOST):$(PORT)/" --skip-checks; \
+	wait
+
+# A new random password for the superuser 'admin', printed once.
+admin-password: $(VENV)/.installed .env
+	$(PY) manage.py admin_password --skip-checks
+
+# The mails `make run` sent (DEBUG writes them to mail/ instead of sending them).
+mail:
+	@ls -t mail/*.log 2>/dev/null | head -n 5 | xargs -r cat || echo "No mails yet."
 
 worker: $(VENV)/.installed .env
 	$(PY) manage.py db_worker

@@ -39,7 +39,15 @@ def cache(env: environ.Env) -> dict:
     return env.cache_url_config("locmemcache://kommentar")
 
 
-def email(env: environ.Env, debug: bool) -> dict:
+def email(env: environ.Env, debug: bool, mail_dir: Path | None = None) -> dict:
+    """EMAIL_URL; without one, DEBUG writes each mail to a file in `mail_dir`
+    (readable with `make mail`, not mixed into the log) and production uses
+    the local SMTP server."""
+    if debug and mail_dir is not None and not env.str("EMAIL_URL", default=""):
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(mail_dir),
+        }
     default = "consolemail://" if debug else "smtp://localhost:25"
     return env.email_url("EMAIL_URL", default=default)
 

@@ -100,7 +100,7 @@ TEMPLATES = [
 DATABASES = {"default": from_env.database(env, BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": from_env.cache(env)}
-vars().update(from_env.email(env, DEBUG))
+vars().update(from_env.email(env, DEBUG, mail_dir=BASE_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kommentar <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = from_env.tasks(env)

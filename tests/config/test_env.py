@@ -85,10 +85,17 @@ def test_redis_cache_works_against_a_real_redis(monkeypatch, settings):
     cache.delete("kommentar-test")
 
 
-def test_email_defaults(monkeypatch):
+def test_email_defaults(monkeypatch, tmp_path):
     assert from_env.email(make_env(monkeypatch), debug=True)["EMAIL_BACKEND"].endswith(
         "console.EmailBackend"
     )
+    to_files = from_env.email(make_env(monkeypatch), debug=True, mail_dir=tmp_path)
+    assert to_files == {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path),
+    }
+    chosen = make_env(monkeypatch, EMAIL_URL="smtp://127.0.0.1:2525")
+    assert from_env.email(chosen, debug=True, mail_dir=tmp_path)["EMAIL_PORT"] == 2525
     assert from_env.email(make_env(monkeypatch), debug=False)["EMAIL_BACKEND"].endswith(
         "smtp.EmailBackend"
     )
