@@ -174,7 +174,7 @@ def test_reply_without_javascript(client, post):
     reply = Comment.objects.get(user_name="Nila", comment__startswith="@Vu")
     assert reply.parent_id == parent.pk
     assert reply.level == 1
-    assert f'href="#comment-{parent.pk}"' in reply.body_html
+    assert f'href="/comments/{parent.pk}/"' in reply.body_html
 
 
 def test_replies_nest_no_deeper_than_the_limit(client, post, settings):
