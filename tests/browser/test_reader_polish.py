@@ -73,6 +73,7 @@ def test_no_page_is_wider_than_the_screen(live_server, page, hostile_post, width
     page.locator(".comment--mine .comment__edit").click()
     page.wait_for_url("**/edit/")
     assert page.locator("#id_comment").input_value().startswith(LONG_WORD)
+    assert page.locator(".comment-form__counter").inner_text().endswith(" / 3000")
     assert scroll_width(page) <= width
 
 

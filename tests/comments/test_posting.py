@@ -278,3 +278,12 @@ def test_login_buttons_invite_in_english_too(client, post):
     assert intro == "Comment as a guest or log in with your account"
     buttons = page.select(".comment-login__buttons button.comment-login__button")
     assert [b.get_text() for b in buttons] == ["Facebook", "Email and password"]
+
+
+def test_the_error_page_sends_the_language_switch_and_login_back_to_the_post(client, post):
+    response = client.post(POST_URL, comment_form_data(post, name=""))
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.select_one("form.language-switch input[name=next]")["value"] == post.url
+    login = page.select_one(".site-header__account a")["href"]
+    assert login == f"/accounts/login/?next={post.url}"
