@@ -1,7 +1,9 @@
 """RSS and Atom feeds of approved comments, per post and site-wide.
 Items are public views: a feed never sees an email or an IP address."""
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -10,6 +12,10 @@ from django.utils.translation import gettext as _
 
 from comments.models import Comment, post_model
 from comments.thread import PublicComment, public_view
+
+# A feed is read away from the blog, without a base: site-relative links (the
+# @-mentions' permalinks) must name the site.
+_SITE_RELATIVE_HREF = re.compile(r'href="/(?!/)')
 
 
 @dataclass
@@ -82,7 +88,9 @@ class CommentsRssFeed(Feed):
         return self.item_link(item)
 
     def item_description(self, item):
-        return item.comment.html
+        parts = urlsplit(item.post_url)
+        root = f"{parts.scheme}://{parts.netloc}/"
+        return _SITE_RELATIVE_HREF.sub(f'href="{root}', item.comment.html)
 
     def item_pubdate(self, item):
         return item.comment.date

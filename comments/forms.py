@@ -13,16 +13,24 @@ LENGTH_ERROR = _(
 )
 
 
+class TextField(forms.CharField):
+    """No maxlength on the textarea: a browser would cut a long paste without a
+    word. The page counts instead, and the server refuses with the length."""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 def text_field():
     """The one rule for a comment's text, wherever it is written: not empty, at
     most COMMENT_MAX_LENGTH characters (read each time a form is made)."""
     limit = settings.COMMENT_MAX_LENGTH
-    return forms.CharField(
+    return TextField(
         label=_("Comment"),
         max_length=limit,
-        widget=forms.Textarea(
-            attrs={"rows": 8, "maxlength": limit, "class": "comment-form__textarea"}
-        ),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "comment-form__textarea"}),
         error_messages={"required": _("Your comment is empty."), "max_length": LENGTH_ERROR},
     )
 

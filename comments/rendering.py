@@ -2,8 +2,13 @@
 
 The output is stored and later printed with |safe, so it must be inert whatever was typed.
 Code spans, links and @-mentions are found first and set aside as finished, escaped pieces
-("atoms"); the rest is escaped before **strong** and *emphasis* add their tags. So no mark
-can ever land inside an attribute, and nh3 with a strict allow-list has the last word.
+("atoms"); the rest is escaped before **strong** adds its tags. So no mark can ever land
+inside an attribute, and nh3 with a strict allow-list has the last word.
+
+A single pair of asterisks stays as typed, as WordPress shows it: "*Autsch*" is a sound,
+not a style, and nobody should have to escape a star. Only a double pair makes text strong.
+An @-mention links to the comment's permalink (/comments/<id>/), which finds the comment on
+whichever page of the discussion it stands, from a page, a feed or a reader's own list.
 """
 
 import re
@@ -11,10 +16,11 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 import nh3
+from django.urls import reverse
 
 from comments.mentions import Candidate, find_mentions, resolve
 
-ALLOWED_TAGS = {"p", "br", "a", "em", "strong", "code"}
+ALLOWED_TAGS = {"p", "br", "a", "strong", "code"}
 LINK_REL = "nofollow ugc noopener"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -24,9 +30,8 @@ _CODE = re.compile(r"`([^`\n]+)`")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\W_][^\s<>\"'`\x00\x01]*", re.IGNORECASE)
 _TRAILING = ".,;:!?*'\"»“”’"
 _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
-_MENTION_LINK = re.compile(r'(<a class="mention" href="#comment-\d+") rel="[^"]*"')
-_FRAGMENT = re.compile(r"#comment-\d+")
+_MENTION_LINK = re.compile(r'(<a class="mention" href="([^"]*)") rel="[^"]*"')
+_ID = 4242  # any comment id: the permalink pattern is read from the URLconf with it
 
 Hold = Callable[[str], str]
 
@@ -60,7 +65,6 @@ def _inline(line: str, candidates: Sequence[Candidate]) -> str:
     text = _URL.sub(lambda m: _link(m[0], hold), text)
     text = _mentions(text, candidates, hold)
     text = _STRONG.sub(r"<strong>\1</strong>", escape(text))
-    text = _EMPHASIS.sub(r"<em>\1</em>", text)
     return _ATOM.sub(lambda m: atoms[int(m[1])], text)
 
 
@@ -89,27 +93,38 @@ def _mentions(text: str, candidates: Sequence[Candidate], hold: Hold) -> str:
         found = resolve(token, candidates)
         if found is None:
             continue
-        link = f'<a class="mention" href="#comment-{found.comment_id}">@{escape(token)}</a>'
+        href = comment_permalink(found.comment_id)
+        link = f'<a class="mention" href="{escape(href)}">@{escape(token)}</a>'
         out += [text[last:start], hold(link)]
         last = end
     return "".join(out) + text[last:]
 
 
+def comment_permalink(comment_id: int) -> str:
+    """/comments/<id>/: it redirects to the right page and anchor of the discussion."""
+    return reverse("comments:goto", args=[comment_id])
+
+
+def _is_permalink(url: str) -> bool:
+    head, _, tail = comment_permalink(_ID).partition(str(_ID))
+    return bool(re.fullmatch(f"{re.escape(head)}\\d+{re.escape(tail)}", url))
+
+
 def sanitize(html: str) -> str:
     """The last line of defence, should the steps above ever let markup through.
-    nh3 puts rel on every link; mention links point inside the page and drop it."""
+    nh3 puts rel on every link; mention links stay on this site and drop it."""
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes={"a": {"href"}},
         tag_attribute_values={"a": {"class": {"mention"}}},
         url_schemes={"http", "https"},
-        url_relative=_fragment_only,
+        url_relative=_permalink_only,
         link_rel=LINK_REL,
         strip_comments=True,
     )
-    return _MENTION_LINK.sub(r"\1", cleaned)
+    return _MENTION_LINK.sub(lambda m: m[1] if _is_permalink(m[2]) else m[0], cleaned)
 
 
-def _fragment_only(url: str) -> str | None:
-    return url if _FRAGMENT.fullmatch(url) else None
+def _permalink_only(url: str) -> str | None:
+    return url if _is_permalink(url) else None

@@ -5,6 +5,7 @@ views, never the model, so an email or an IP address cannot leak into a page."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from allauth.socialaccount.providers import registry
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery
@@ -37,11 +38,17 @@ class PublicComment:
     is_pending: bool = False
     can_edit: bool = False
     can_reply: bool = True
+    via: str = ""  # the social login it was written through ("Facebook"), if any
     children: list = field(default_factory=list)
 
     @property
     def is_linkback(self):
         return self.kind != Comment.Kind.COMMENT
+
+    @property
+    def mentionable(self):
+        """Whether "@Name" can link here: an approved comment, as mentions.resolve wants."""
+        return not self.is_linkback and not self.is_pending
 
     @property
     def kind_label(self):
@@ -59,6 +66,12 @@ class Thread:
     roots: list
     page: object
     count: int
+    held: int = 0  # the reader's own comments awaiting moderation
+
+    @property
+    def only_held(self):
+        """Nothing approved yet, but the reader sees their own held comment."""
+        return not self.count and bool(self.held)
 
     @property
     def comments(self):
@@ -74,6 +87,23 @@ def _walk(node):
 def _safe_url(url):
     """Only web addresses become links, whatever found its way into the column."""
     return url if (url or "").lower().startswith(("http://", "https://")) else ""
+
+
+def provider_name(user):
+    """The display name of the social login behind a user ("Facebook"): from the
+    provider class, or an OpenID Connect app's configured name; never a query.
+    Expects `user.socialaccount_set` to be prefetched."""
+    if user is None:
+        return ""
+    registry.load()
+    for account in user.socialaccount_set.all():
+        provider = registry.get_class(account.provider)
+        if provider is not None:
+            return str(provider.name)
+        apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+        names = {app.get("provider_id"): app.get("name") for app in apps}
+        return str(names.get(account.provider) or account.provider)
+    return ""
 
 
 def public_view(comment, post, own_ids=(), user=None):
@@ -97,6 +127,7 @@ def public_view(comment, post, own_ids=(), user=None):
         is_pending=comment.status == Comment.Status.PENDING,
         can_edit=may_edit(comment, own_ids, user),
         can_reply=comment.kind == Comment.Kind.COMMENT and comment.level < max_level,
+        via=provider_name(comment.user) if comment.user_id else "",
     )
 
 
@@ -140,9 +171,10 @@ def page_number_for(comment, post, own_ids=()):
 def thread_for(post, page_number=None, own_ids=(), user=None):
     comments = list(visible_comments(post, own_ids))
     roots = build_tree(comments, post, own_ids, user)
-    count = sum(1 for root in roots for node in _walk(root) if not node.is_pending)
+    nodes = [node for root in roots for node in _walk(root)]
+    held = sum(1 for node in nodes if node.is_pending)
     page = Paginator(roots, settings.COMMENTS_PER_PAGE).get_page(page_number)
-    return Thread(roots=list(page.object_list), page=page, count=count)
+    return Thread(roots=list(page.object_list), page=page, count=len(nodes) - held, held=held)
 
 
 def approved_count():

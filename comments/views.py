@@ -1,5 +1,6 @@
 """Thin views: parse the request, call a service, answer."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +24,8 @@ from comments.thread import page_number_for
 def render_post(request, post, form, status, error=""):
     """The post page again, with the reader's form and everything they typed."""
     context = post.get_context(request)
-    context.update(comment_form=form, comment_error=error)
+    # Shown at /comments/post/, which answers only POST: the language switch returns to the post.
+    context.update(comment_form=form, comment_error=error, page_path=post.url)
     return TemplateResponse(request, post.get_template(request), context, status=status)
 
 
@@ -113,7 +115,13 @@ def edit(request, comment_id):
     return render(
         request,
         "comments/edit.html",
-        {"comment_id": comment.pk, "text": text, "error": error, "post": comment.content_object},
+        {
+            "comment_id": comment.pk,
+            "text": text,
+            "error": error,
+            "post": comment.content_object,
+            "limit": settings.COMMENT_MAX_LENGTH,
+        },
         status=400 if error else 200,
     )
 

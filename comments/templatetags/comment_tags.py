@@ -48,6 +48,7 @@ def comment_area(context, post):
         reply_to = _reply_target(request, thread)
         form = _form(request, post, reply_to)
     user = request.user if request.user.is_authenticated else None
+    page_base = _page_base(post, thread)
     return {
         "request": request,
         "post": post,
@@ -57,14 +58,21 @@ def comment_area(context, post):
         "user": user,
         "error": context.get("comment_error", ""),
         "comments_open": post.comments_open,
-        "post_url": reverse("comments:post"),
+        # The page opens at the form after a POST without JavaScript, error and all;
+        # the page of the discussion travels along, so a reply there finds its comment.
+        "post_url": reverse("comments:post") + _query(thread.page.number) + "#respond",
         "csrf_token": context.get("csrf_token"),
         "page_url": post.url,
-        "permalink_base": _permalink_base(post, thread),
+        "permalink_base": page_base,
+        "reply_base": page_base + ("&" if "?" in page_base else "?") + "replytocom=",
     }
 
 
-def _permalink_base(post, thread):
-    """Date permalinks name their page of the discussion, so they work from anywhere."""
-    number = thread.page.number
-    return post.url + (f"?cpage={number}" if number > 1 else "")
+def _query(number):
+    return f"?cpage={number}" if number > 1 else ""
+
+
+def _page_base(post, thread):
+    """Links name the post and its page of the discussion, so that they work from
+    anywhere: the post page, or /comments/post/ showing an error."""
+    return post.url + _query(thread.page.number)

@@ -59,12 +59,12 @@ def test_seed_mentions_link_to_the_comments_they_answer(demo):
         target = Comment.objects.filter(user_name=name, submit_date__lt=luca.submit_date).latest(
             "submit_date"
         )
-        assert f'href="#comment-{target.pk}">@{token}</a>' in html, token
+        assert f'href="/comments/{target.pk}/">@{token}</a>' in html, token
     assert "@Martin" in html
-    assert 'href="#comment-' not in html.split("@Martin")[0][-60:]
+    assert 'href="/comments/' not in html.split("@Martin")[0][-60:]
     markus = Comment.objects.get(comment__startswith="@Luca")
     assert markus.parent_id == luca.pk
-    assert f'href="#comment-{luca.pk}">@Luca</a>' in markus.body_html
+    assert f'href="/comments/{luca.pk}/">@Luca</a>' in markus.body_html
 
 
 def test_demo_fills_the_moderation_queue(demo):

@@ -18,11 +18,11 @@ def test_author_can_edit_within_the_window_and_moderation_rechecks(client, post)
     assert comment.status == "approved"
     page = client.get(post.url).content.decode()
     assert f"/comments/{comment.pk}/edit/" in page
-    response = client.post(f"/comments/{comment.pk}/edit/", {"comment": "Korrigiert *jetzt*"})
+    response = client.post(f"/comments/{comment.pk}/edit/", {"comment": "Korrigiert **jetzt**"})
     assert response.status_code == 302
     comment.refresh_from_db()
-    assert comment.comment == "Korrigiert *jetzt*"
-    assert "<em>jetzt</em>" in comment.body_html
+    assert comment.comment == "Korrigiert **jetzt**"
+    assert "<strong>jetzt</strong>" in comment.body_html
     assert comment.edited_at is not None
     assert comment.status_reason  # judged again
 

@@ -174,7 +174,7 @@ def test_reply_without_javascript(client, post):
     reply = Comment.objects.get(user_name="Nila", comment__startswith="@Vu")
     assert reply.parent_id == parent.pk
     assert reply.level == 1
-    assert f'href="#comment-{parent.pk}"' in reply.body_html
+    assert f'href="/comments/{parent.pk}/"' in reply.body_html
 
 
 def test_replies_nest_no_deeper_than_the_limit(client, post, settings):
@@ -219,3 +219,71 @@ def test_logged_in_user_sees_who_they_are_and_no_name_fields(client, post, autho
     assert (comment.user, comment.user_name, comment.status) == (author, "Luca Hammer", "approved")
     badge = soup(client.get(post.url)).select_one(f"#comment-{comment.pk}.comment--by-author")
     assert badge.select_one(".comment__badge").get_text() == "Autor"
+
+
+def test_form_follows_wordpress_order_and_words(client, post):
+    page = soup(client.get(post.url))
+    form = page.select_one("#commentform")
+    assert page.select_one(".comment-respond__heading").get_text() == "Schreibe einen Kommentar"
+    labels = [
+        " ".join(label.get_text().split())
+        for label in form.select("label")
+        if "comment-form__field--honeypot" not in label.parent.get("class", [])
+    ]
+    assert labels == [
+        "Kommentar *",
+        "Name *",
+        "E-Mail *",
+        "Website",
+        "Name, E-Mail-Adresse und Website in diesem Browser für meinen nächsten Kommentar "
+        "speichern.",
+        "Benachrichtige mich über nachfolgende Kommentare per E-Mail.",
+    ]
+    assert form.select_one("button.comment-form__button").get_text() == "Kommentar abschicken"
+    assert form["action"] == "/comments/post/#respond"  # the error page opens at the form
+
+
+def test_a_long_paste_is_not_cut_by_the_browser(client, post):
+    page = soup(client.get(post.url))
+    assert not page.select_one("#id_comment").has_attr("maxlength")
+    counter = page.select_one(".comment-form__counter")
+    assert (counter["data-counter-for"], counter["data-limit"]) == ("id_comment", "3000")
+    assert counter["aria-live"] == "polite"
+    response = client.post(POST_URL, comment_form_data(post, comment="ä" * 3100))
+    error = soup(response).select_one(".comment-form__field--comment .comment-form__error")
+    assert error.get_text() == "Dein Kommentar hat 3100 Zeichen; erlaubt sind höchstens 3000."
+    assert textarea(soup(response)) == "ä" * 3100
+
+
+def test_the_heading_never_says_none_above_the_readers_own_held_comment(client, post):
+    client.post(POST_URL, comment_form_data(post))
+    assert Comment.objects.get().status == "pending"
+    heading = soup(client.get(post.url)).select_one("#comments-title").get_text(" ", strip=True)
+    assert heading == "Dein Kommentar"
+    stranger = Client()
+    other = soup(stranger.get(post.url)).select_one("#comments-title").get_text(strip=True)
+    assert other == "Noch keine Kommentare"
+
+
+def test_edit_and_delete_share_one_row_without_a_form_in_a_paragraph(client, post):
+    client.post(POST_URL, comment_form_data(post))
+    actions = soup(client.get(post.url)).select_one(".comment--mine .comment__actions")
+    assert actions.name == "div"
+    assert actions.select_one("a.comment__edit") and actions.select_one("form.comment__delete")
+
+
+def test_login_buttons_invite_in_english_too(client, post):
+    page = soup(client.get(post.url, headers={"accept-language": "en"}))
+    intro = page.select_one(".comment-login__intro").get_text()
+    assert intro == "Comment as a guest or log in with your account"
+    buttons = page.select(".comment-login__buttons button.comment-login__button")
+    assert [b.get_text() for b in buttons] == ["Facebook", "Email and password"]
+
+
+def test_the_error_page_sends_the_language_switch_and_login_back_to_the_post(client, post):
+    response = client.post(POST_URL, comment_form_data(post, name=""))
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.select_one("form.language-switch input[name=next]")["value"] == post.url
+    login = page.select_one(".site-header__account a")["href"]
+    assert login == f"/accounts/login/?next={post.url}"

@@ -1,10 +1,13 @@
 import pytest
+from allauth.socialaccount.models import SocialAccount
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
-from tests.factories import CommentFactory
+from comments.thread import thread_for
+from tests.factories import CommentFactory, UserFactory
+from tests.helpers import comment_form_data
 
 
 def test_threads_nest_replies(client, post):
@@ -28,7 +31,9 @@ def test_each_comment_shows_avatar_name_link_date_permalink_and_reply(client, po
     assert link["href"] == "http://www.drei.at/"
     assert set(link["rel"]) >= {"ugc", "nofollow", "external"}
     assert node.select_one(".comment__date")["href"] == f"/a1-mobilkom/#comment-{comment.pk}"
-    assert node.select_one(".comment__reply")["href"] == f"?replytocom={comment.pk}#respond"
+    # Absolute to the post: the same page is also served at /comments/post/ after an error.
+    reply_href = node.select_one(".comment__reply")["href"]
+    assert reply_href == f"/a1-mobilkom/?replytocom={comment.pk}#respond"
 
 
 def test_reply_to_a_hidden_comment_stays_hidden(client, post):
@@ -123,3 +128,47 @@ def test_name_and_url_come_out_inert(client, post, name, url):
         assert link["href"].startswith("http")
         assert not [a for a in link.attrs if a.startswith("on")]
     assert node.select_one(".comment__author").get_text() == name
+
+
+def test_links_on_a_later_page_name_the_post_and_the_page(client, post, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    CommentFactory(post=post)
+    second = CommentFactory(post=post)
+    page_two = BeautifulSoup(client.get(post.url + "?cpage=2").content, "html.parser")
+    reply = page_two.select_one(f"#comment-{second.pk} .comment__reply")["href"]
+    assert reply == f"/a1-mobilkom/?cpage=2&replytocom={second.pk}#respond"
+    assert page_two.select_one("#commentform")["action"] == "/comments/post/?cpage=2#respond"
+    older = page_two.select_one(".comment-pagination__older")["href"]
+    assert older == "/a1-mobilkom/?cpage=1#comments"
+    # After an error (shown at /comments/post/) a reply on page two still finds its comment.
+    data = comment_form_data(post, name="", reply_to=str(second.pk))
+    error_page = BeautifulSoup(client.post("/comments/post/?cpage=2", data).content, "html.parser")
+    assert (
+        error_page.select_one("#reply-title")
+        .get_text(" ", strip=True)
+        .startswith(f"Antworte auf den Kommentar von {second.user_name}")
+    )
+    for link in error_page.select(".comments a[href]"):
+        assert link["href"].startswith(("/", "http")), link
+
+
+def test_a_comment_written_through_facebook_says_so(client, post):
+    markus = UserFactory(username="markus.huebner", first_name="Markus", last_name="Hübner")
+    SocialAccount.objects.create(user=markus, provider="facebook", uid="demo-markus")
+    social = CommentFactory(post=post, user=markus, user_name="Markus Hübner")
+    guest = CommentFactory(post=post, user_name="Vu")
+    page = BeautifulSoup(client.get(post.url).content, "html.parser")
+    node = page.select_one(f"#comment-{social.pk}")
+    assert node.select_one(".comment__via").get_text() == "via Facebook"
+    assert node.select_one(".comment__author").get_text() == "Markus Hübner"
+    assert page.select_one(f"#comment-{guest.pk} .comment__via") is None
+    views = {n.id: n for n in thread_for(post).comments}
+    assert (views[social.pk].via, views[guest.pk].via) == ("Facebook", "")
+
+
+def test_only_approved_comments_offer_their_name_for_mentions(client, post):
+    guest = CommentFactory(post=post, user_name="Vu")
+    ping = CommentFactory(post=post, user_name="Ein Blog", kind=Comment.Kind.PINGBACK)
+    page = BeautifulSoup(client.get(post.url).content, "html.parser")
+    assert page.select_one(f"#comment-{guest.pk}")["data-mention"] == "Vu"
+    assert not page.select_one(f"#comment-{ping.pk}").has_attr("data-mention")
