@@ -178,9 +178,9 @@ def thread_for(post, page_number=None, own_ids=(), user=None):
 
 
 def approved_count():
-    """A subquery: how many approved comments the outer post has (for listings)."""
+    """A subquery: how many comments of the outer post a reader sees (for listings)."""
     counts = (
-        Comment.objects.approved()
+        Comment.objects.visible()
         .on_posts()
         .filter(object_pk=Cast(OuterRef("pk"), CharField()), site_id=settings.SITE_ID)
         .order_by()

@@ -86,7 +86,7 @@ def csrf_failure(request, reason=""):
 
 
 def goto(request, comment_id):
-    comment = get_object_or_404(Comment.objects.approved(), pk=comment_id)
+    comment = get_object_or_404(Comment.objects.visible(), pk=comment_id)
     return redirect(permalink(comment, request))
 
 

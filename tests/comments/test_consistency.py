@@ -98,3 +98,13 @@ def test_a_deleted_account_leaves_page_and_feeds_in_step(client, post, choice):
     feed = client.get("/comments/feed/").content.decode()
     assert "Leaving Reader" not in page
     assert "Leaving Reader" not in feed
+
+
+def test_listing_count_and_permalinks_follow_what_the_page_shows(client, post):
+    top = CommentFactory(post=post)
+    held = CommentFactory(post=post, parent_id=top.pk, status="pending")
+    hidden_reply = CommentFactory(post=post, parent_id=held.pk)
+    home = client.get("/").content.decode()
+    assert "1 Kommentar" in home
+    assert client.get(f"/comments/{hidden_reply.pk}/").status_code == 404
+    assert client.get(f"/comments/{top.pk}/").status_code == 302
