@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.forms import XtdCommentForm
 
+from comments.accounts.names import public_name
 from comments.models import Comment
 
 LENGTH_ERROR = _(
@@ -84,7 +85,8 @@ class CommentForm(XtdCommentForm):
 
     def clean(self):
         if self.user is not None:
-            self.cleaned_data["name"] = self.user.get_full_name() or self.user.get_username()
+            # The name they chose, never one made from their email (comments.accounts.names).
+            self.cleaned_data["name"] = public_name(self.user)
             self.cleaned_data["email"] = self.user.email
             self.cleaned_data["url"] = ""
         return super().clean()

@@ -53,3 +53,8 @@ def own_comments(user):
         )
         for comment in comments
     ]
+
+
+def rename_own_comments(user, name):
+    """Put `name` on everything the reader wrote, whatever its status."""
+    return Comment.objects.filter(user=user, kind=Comment.Kind.COMMENT).update(user_name=name)

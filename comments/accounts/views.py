@@ -1,5 +1,5 @@
 """A reader's account pages: logging in from the comment form, their
-comments, their data, leaving."""
+comments, the name they comment under, their data, leaving."""
 
 import json
 
@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comments import posting, readers
-from comments.accounts import data_export, erasure
-from comments.accounts.forms import DeleteAccountForm
-from comments.accounts.own_comments import own_comments
+from comments.accounts import data_export, erasure, names
+from comments.accounts.forms import DeleteAccountForm, NameForm
+from comments.accounts.own_comments import own_comments, rename_own_comments
 
 PER_PAGE = 50
 
@@ -48,7 +48,34 @@ def start_login(request, provider):
 @require_GET
 def my_comments(request):
     page = Paginator(own_comments(request.user), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "account/my_comments.html", {"page_obj": page, "comments": page})
+    return render(
+        request,
+        "account/my_comments.html",
+        {"page_obj": page, "comments": page, "public_name": names.public_name(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_name(request):
+    """The name a reader comments under. New comments carry the new name; the
+    ones written before keep theirs (as in WordPress) unless the reader ticks
+    the box to rename them too."""
+    user = request.user
+    form = NameForm(request.POST or None, initial={"name": names.display_name(user)})
+    if request.method == "POST" and form.is_valid():
+        names.set_display_name(user, form.cleaned_data["name"])
+        if form.cleaned_data["earlier_comments"]:
+            rename_own_comments(user, names.public_name(user))
+        messages.success(request, _("Your name was changed."))
+        return redirect("account_name")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "account/name.html",
+        {"form": form, "public_name": names.public_name(user)},
+        status=status,
+    )
 
 
 @login_required

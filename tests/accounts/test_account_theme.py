@@ -133,6 +133,7 @@ def test_logged_in_pages_show_the_account_navigation(logged_in):
     links = {text(a): a for a in nav.select("a")}
     assert {label: a["href"] for label, a in links.items()} == {
         "Meine Kommentare": "/accounts/comments/",
+        "Anzeigename": "/accounts/name/",
         "E-Mail-Adressen": "/accounts/email/",
         "Passwort": "/accounts/password/change/",
         "Konto-Verknüpfungen": "/accounts/3rdparty/",
@@ -160,6 +161,7 @@ def test_navigation_in_english_marks_the_current_page(logged_in):
     nav = assert_themed(html, "Account Connections", lang="en").select_one("nav.account-nav")
     assert [text(a) for a in nav.select("a")] == [
         "My comments",
+        "Name",
         "Email Addresses",
         "Password",
         "Account Connections",

@@ -18,7 +18,8 @@ EMAIL = "vu@example.org"
 
 def sign_up(client):
     response = client.post(
-        "/accounts/signup/", {"email": EMAIL, "password1": PASSWORD, "password2": PASSWORD}
+        "/accounts/signup/",
+        {"name": "Vu", "email": EMAIL, "password1": PASSWORD, "password2": PASSWORD},
     )
     assert response.status_code == 302
     return get_user_model().objects.get(email=EMAIL)

@@ -20,6 +20,7 @@ def test_sign_up_then_log_out_through_the_account_navigation(live_server, page, 
     submit = account.get_by_role("button", name="Registrieren")
     assert submit.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(11, 92, 173)"
 
+    account.get_by_label("Anzeigename").fill("Markus")
     account.get_by_label("E-Mail").fill("markus@example.org")
     account.get_by_label("Passwort:", exact=True).fill(PASSWORD)
     account.get_by_label("Passwort (Wiederholung)").fill(PASSWORD)
