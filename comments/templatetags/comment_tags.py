@@ -1,6 +1,7 @@
 from django import template
 from django.urls import reverse
 
+from comments.accounts.names import public_name
 from comments.forms import CommentForm
 from comments.readers import own_comment_ids, saved_author, take_draft
 from comments.thread import thread_for
@@ -56,6 +57,7 @@ def comment_area(context, post):
         "form": form,
         "reply_to": reply_to,
         "user": user,
+        "public_name": public_name(user) if user else "",
         "error": context.get("comment_error", ""),
         "comments_open": post.comments_open,
         # The page opens at the form after a POST without JavaScript, error and all;
