@@ -306,3 +306,15 @@ def test_reasons_appear_in_german_in_the_german_admin(admin_client, post):
         assert english not in listing, english
     assert "Moderationsbegriff: gutschein" in dashboard or "freigegeben von Mia" in dashboard
     assert "first comment by this author" not in dashboard
+
+
+def test_the_admin_is_set_to_ask_no_third_party(settings, admin_client, admin_user):
+    """Issue 11: Gravatar for the admins' avatars and Wagtail's release check are off."""
+    assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None
+    assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
+    admin_user.email = "admin@example.org"
+    admin_user.save()
+    for url in ("/admin/", "/admin/account/", QUEUE):
+        html = admin_client.get(url).content.decode()
+        assert "gravatar.com" not in html
+        assert "data-w-upgrade" not in html
