@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -149,6 +150,63 @@ class BlogIndexPage(RoutablePageMixin, Page):
         return PostsAtomFeed(self, archive.for_feed(self, **kwargs))(request)
 
 
+WRITING_PERMISSIONS = ["add_page", "change_page"]
+
+
+def may_write_posts(users):
+    """Who may be named a post's author: superusers, and people whose groups
+    may add or edit pages and who reach the admin (Editors, Moderators), never
+    a reader who signed up to comment; plus whoever already wrote a post, so
+    that an old post keeps its author."""
+    page_writers = users.filter(
+        groups__page_permissions__permission__codename__in=WRITING_PERMISSIONS
+    ).values("pk")
+    admin_access = Q(
+        groups__permissions__codename="access_admin",
+        groups__permissions__content_type__app_label="wagtailadmin",
+    ) | Q(
+        user_permissions__codename="access_admin",
+        user_permissions__content_type__app_label="wagtailadmin",
+    )
+    admins = users.filter(admin_access).values("pk")
+    authors = BlogPage.objects.exclude(author=None).values("author_id")
+    may_write = Q(is_superuser=True) | (Q(pk__in=page_writers) & Q(pk__in=admins))
+    return users.filter((Q(is_active=True) & may_write) | Q(pk__in=authors)).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+class AuthorChoiceField(forms.ModelChoiceField):
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset=may_write_posts(queryset), **kwargs)
+
+    def label_from_instance(self, user):
+        name = user.get_full_name()
+        return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
+class AuthorPanel(FieldPanel):
+    """The author field: only people who may write, and on a new post the
+    person writing it, preselected."""
+
+    def __init__(self, field_name="author", **kwargs):
+        super().__init__(field_name, **kwargs)
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["field_classes"] = {self.field_name: AuthorChoiceField}
+        return options
+
+    class BoundPanel(FieldPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            form, instance, request = kwargs["form"], kwargs["instance"], kwargs["request"]
+            name = kwargs["panel"].field_name
+            is_new = instance is None or instance.pk is None
+            if is_new and not form.is_bound and request and not form.initial.get(name):
+                form.initial[name] = request.user.pk
+            super().__init__(**kwargs)
+
+
 class BlogPage(RoutablePageMixin, Page):
     date = models.DateTimeField(_("publication date"), default=timezone.now)
     author = models.ForeignKey(
@@ -186,7 +244,7 @@ class BlogPage(RoutablePageMixin, Page):
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
-            [FieldPanel("date"), FieldPanel("author"), FieldPanel("intro")],
+            [FieldPanel("date"), AuthorPanel("author"), FieldPanel("intro")],
             heading=_("Post"),
         ),
         FieldPanel("body"),

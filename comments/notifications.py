@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from comments import subscriptions
 from comments.models import Comment, Subscription
+from comments.moderation import reasons
 from comments.moderation.permissions import MODERATORS
 
 logger = logging.getLogger(__name__)
@@ -120,7 +121,10 @@ def _views(comment):
     return (
         MailPost(title=post.title, url=post.get_full_url()),
         MailComment(
-            name=comment.user_name, text=comment.comment, reason=comment.status_reason, url=url
+            name=comment.user_name,
+            text=comment.comment,
+            reason=reasons.describe(comment.status_reason),
+            url=url,
         ),
     )
 
@@ -136,10 +140,12 @@ def _message(to, subject, template, context, headers=None):
     )
 
 
-def _author_mail(comment, to):
-    """To the post's author, or (held comments) to one moderator."""
+def _author_mail(comment, to, to_author=True):
+    """To the post's author, or (held comments) to one moderator, who is told
+    of a comment on a post, not on "your post"."""
     post, view = _views(comment)
     context = {
+        "to_author": to_author,
         "post": post,
         "comment": view,
         "held": comment.status == Comment.Status.PENDING,
@@ -184,7 +190,7 @@ def _comment_mail(kind, comment, recipient_id):
         moderator = get_user_model().objects.filter(pk=recipient_id).first()
         if moderator is None or comment.status != Comment.Status.PENDING:
             return None
-        return _author_mail(comment, moderator.email)
+        return _author_mail(comment, moderator.email, to_author=False)
     subscription = Subscription.objects.filter(pk=recipient_id).first()
     if subscription is None or not subscription.is_active:
         return None

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from comments import notifications, subscriptions
 from comments.models import Comment, post_model
-from comments.moderation import pipeline
+from comments.moderation import pipeline, reasons, status
 from comments.readers import client_ip, remember
 
 
@@ -81,8 +81,36 @@ def edit(comment, text):
     return revise(comment)
 
 
-def reply_as(user, parent, text):
-    """A reply written in the admin by a logged-in moderator or author."""
+def _hidden_ancestor(comment):
+    """The id of the nearest comment above this one that readers do not see, or None.
+    The page shows a reply only under visible comments, so a reply below a
+    hidden one must not be public anywhere else (feeds) either."""
+    seen = set()
+    ancestor_id = comment.parent_id
+    while ancestor_id and ancestor_id not in seen:
+        seen.add(ancestor_id)
+        found = Comment.objects.filter(pk=ancestor_id).values_list("status", "parent_id").first()
+        if found is None:
+            return None
+        status_now, parent_id = found
+        if status_now != Comment.Status.APPROVED:
+            return ancestor_id
+        if parent_id == ancestor_id:
+            return None
+        ancestor_id = parent_id
+    return None
+
+
+@transaction.atomic
+def reply_as(user, parent, text, approve_parent=False):
+    """A reply written in the admin by a logged-in moderator or author.
+    approve_parent approves a pending parent first (both or neither, should the
+    reply be refused). A reply under a comment that readers do not see is
+    held with it, whatever the pipeline said, so that it is never public alone."""
+    if approve_parent and parent.status == Comment.Status.PENDING:
+        status.set_status(
+            parent, Comment.Status.APPROVED, user, reasons.by(reasons.APPROVED_BY, user)
+        )
     comment = Comment(
         content_type_id=parent.content_type_id,
         object_pk=parent.object_pk,
@@ -96,4 +124,12 @@ def reply_as(user, parent, text):
         if parent.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL
         else parent.parent_id,
     )
-    return store(comment)
+    pipeline.apply(comment)
+    hidden = _hidden_ancestor(comment)
+    if hidden is not None and comment.status == Comment.Status.APPROVED:
+        comment.status = Comment.Status.PENDING
+        comment.status_reason = reasons.stored(reasons.HELD_WITH_PARENT, parent=hidden)
+    comment.save()
+    if comment.status != Comment.Status.SPAM:
+        notifications.comment_saved(comment)
+    return comment

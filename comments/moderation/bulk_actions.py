@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from comments.models import Comment
+from comments.moderation import reasons
 from comments.moderation.status import set_status
 
 
@@ -13,6 +14,9 @@ class _StatusBulkAction(SnippetBulkAction):
     models = [Comment]
     template_name = "comments/admin/confirm_bulk_status.html"
     target = None
+    reason = reasons.SET_BY
+    icon_name = None
+    done_message = ""
 
     def check_perm(self, comment):
         return self.permission_policy.user_has_permission_for_instance(
@@ -21,11 +25,16 @@ class _StatusBulkAction(SnippetBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        changed = sum(
-            set_status(comment, cls.target, user, f"{cls.action_type} by {user}")
-            for comment in objects
-        )
-        return changed, 0
+        return sum(cls.perform(comment, user) for comment in objects), 0
+
+    @classmethod
+    def perform(cls, comment, user):
+        """One comment, from the bulk action or the row's button; True if it changed."""
+        return set_status(comment, cls.target, user, reasons.by(cls.reason, user))
+
+    def get_execution_context(self):
+        # Wagtail passes no user to execute_action: without this the reason says "by None".
+        return {**super().get_execution_context(), "user": self.request.user}
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         return ngettext(
@@ -49,6 +58,9 @@ class ApproveBulkAction(_StatusBulkAction):
     aria_label = _("Approve selected comments")
     action_priority = 10
     target = Comment.Status.APPROVED
+    reason = reasons.APPROVED_BY
+    icon_name = "check"
+    done_message = _("The comment by %(name)s is approved.")
 
 
 class UnapproveBulkAction(_StatusBulkAction):
@@ -58,6 +70,9 @@ class UnapproveBulkAction(_StatusBulkAction):
     aria_label = _("Unapprove selected comments")
     action_priority = 11
     target = Comment.Status.PENDING
+    reason = reasons.UNAPPROVED_BY
+    icon_name = "no-view"
+    done_message = _("The comment by %(name)s is unapproved.")
 
 
 class SpamBulkAction(_StatusBulkAction):
@@ -67,6 +82,9 @@ class SpamBulkAction(_StatusBulkAction):
     aria_label = _("Mark selected comments as spam")
     action_priority = 12
     target = Comment.Status.SPAM
+    reason = reasons.SPAM_BY
+    icon_name = "warning"
+    done_message = _("The comment by %(name)s is marked as spam.")
 
 
 class NotSpamBulkAction(_StatusBulkAction):
@@ -76,6 +94,9 @@ class NotSpamBulkAction(_StatusBulkAction):
     aria_label = _("Mark selected comments as not spam")
     action_priority = 13
     target = Comment.Status.APPROVED
+    reason = reasons.NOT_SPAM_BY
+    icon_name = "circle-check"
+    done_message = _("The comment by %(name)s is marked as not spam and approved.")
 
 
 class TrashBulkAction(_StatusBulkAction):
@@ -85,6 +106,9 @@ class TrashBulkAction(_StatusBulkAction):
     aria_label = _("Move selected comments to the trash")
     action_priority = 14
     target = Comment.Status.TRASH
+    reason = reasons.TRASHED_BY
+    icon_name = "bin"
+    done_message = _("The comment by %(name)s is in the trash.")
 
 
 class RestoreBulkAction(_StatusBulkAction):
@@ -94,6 +118,9 @@ class RestoreBulkAction(_StatusBulkAction):
     aria_label = _("Restore selected comments from the trash for moderation")
     action_priority = 15
     target = Comment.Status.PENDING
+    reason = reasons.RESTORED_BY
+    icon_name = "rotate"
+    done_message = _("The comment by %(name)s is restored and waits for moderation.")
 
 
 BULK_ACTIONS = [

@@ -1,5 +1,7 @@
 """Who may moderate: the "Moderators" group (or anyone with the comment
-permissions) everything; a post's author the comments on their own posts."""
+permissions) everything; a post's author the comments on their own posts.
+Nobody adds a comment in the admin: comments belong to a post, and only the
+comment form, an admin reply and linkbacks make them."""
 
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -30,6 +32,8 @@ class CommentPermissionPolicy(ModelPermissionPolicy):
         return user.is_active and bool(authored_post_ids(user))
 
     def user_has_permission(self, user, action):
+        if action == "add":
+            return False
         if super().user_has_permission(user, action):
             return True
         return action in self.ACTIONS and self._is_author(user)
@@ -38,6 +42,8 @@ class CommentPermissionPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
     def user_has_permission_for_instance(self, user, action, instance):
+        if action == "add":
+            return False
         if super().user_has_permission(user, action):
             return True
         if action not in self.ACTIONS:

@@ -7,7 +7,9 @@ pingbacks, trackbacks, Webmentions), in one fixed order:
    moderation keys, Akismet unreachable: nothing is published unchecked);
 4. approve.
 
-Every verdict carries the rule that decided it, stored with the comment.
+Every verdict carries the rule that decided it, stored with the comment in
+English (moderation.reasons shows it in the moderator's language); refusals
+are never stored and speak the reader's language.
 `apply` is the one place a verdict becomes a comment's status.
 """
 
@@ -21,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment, ModerationSettings
-from comments.moderation import spam
+from comments.moderation import reasons, spam
+from comments.moderation.permissions import moderates_all
 from comments.rendering import count_links
 
 REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
@@ -138,10 +141,11 @@ def _matches(keys, feedback):
 
 
 def _trusted(feedback):
-    """Staff and the post's own author need no moderation."""
+    """Staff, moderators (they could approve it themselves) and the post's own
+    author need no moderation."""
     user = feedback.user
     author_id = getattr(feedback.post, "author_id", None)
-    return user is not None and (user.is_staff or user.pk == author_id)
+    return user is not None and (user.is_staff or user.pk == author_id or moderates_all(user))
 
 
 def _verified(user, email):
@@ -180,10 +184,10 @@ def judge(feedback, spam_client=None):
         if reason:
             return Verdict(REFUSE, str(reason))
     if _trusted(feedback):
-        return Verdict(APPROVE, "trusted: staff or the post's author")
+        return Verdict(APPROVE, reasons.TRUSTED)
     key = _matches(config.disallowed, feedback)
     if key:
-        return Verdict(SPAM, f"disallowed key: {key}")
+        return Verdict(SPAM, reasons.stored(reasons.DISALLOWED_KEY, key=key))
     checked = spam.check(spam.payload(feedback), spam.blog_address(feedback.post), spam_client)
     if checked.is_spam:
         return Verdict(SPAM, checked.detail)
@@ -192,19 +196,19 @@ def judge(feedback, spam_client=None):
 
 def _hold_or_approve(feedback, config, checked):
     if not _has_approved_comment(feedback):
-        return Verdict(
-            HOLD,
-            "first from this source" if _is_linkback(feedback) else "first comment by this author",
-        )
+        first = reasons.FIRST_LINKBACK if _is_linkback(feedback) else reasons.FIRST_COMMENT
+        return Verdict(HOLD, first)
     links = count_links(feedback.content)
     if links > config.max_links:
-        return Verdict(HOLD, f"{links} links (more than {config.max_links})")
+        return Verdict(
+            HOLD, reasons.stored(reasons.TOO_MANY_LINKS, links=links, max=config.max_links)
+        )
     key = _matches(config.held, feedback)
     if key:
-        return Verdict(HOLD, f"moderation key: {key}")
+        return Verdict(HOLD, reasons.stored(reasons.MODERATION_KEY, key=key))
     if checked.result == spam.ERROR:
-        return Verdict(HOLD, f"Akismet unavailable: {checked.detail}")
-    return Verdict(APPROVE, "passed all checks")
+        return Verdict(HOLD, reasons.stored(reasons.AKISMET_UNAVAILABLE, detail=checked.detail))
+    return Verdict(APPROVE, reasons.PASSED)
 
 
 class Refused(Exception):

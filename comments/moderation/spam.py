@@ -10,6 +10,8 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from comments.moderation import reasons
+
 logger = logging.getLogger(__name__)
 
 HAM, SPAM, DISCARD, ERROR, SKIPPED = "ham", "spam", "discard", "error", "skipped"
@@ -97,20 +99,20 @@ def check(data, blog_url, spam_client=None):
     """comment-check; any failure (timeout, HTTP error, bad key) is ERROR, never raised."""
     spam_client = spam_client or client(blog_url)
     if spam_client is None:
-        return SpamCheck(SKIPPED, "no Akismet key")
+        return SpamCheck(SKIPPED, reasons.AKISMET_NO_KEY)
     try:
         answer = spam_client.comment_check(data.get("user_ip") or "", **_arguments(data))
     except akismet.APIKeyError:
         logger.error("Akismet refused the API key; comments are held until it is fixed")
-        return SpamCheck(ERROR, "invalid Akismet key")
+        return SpamCheck(ERROR, reasons.AKISMET_INVALID_KEY)
     except akismet.AkismetError as error:
         logger.warning("Akismet check failed: %s", error)
         return SpamCheck(ERROR, str(error) or error.__class__.__name__)
     if answer == akismet.CheckResponse.DISCARD:
-        return SpamCheck(DISCARD, "Akismet: blatant spam")
+        return SpamCheck(DISCARD, reasons.AKISMET_DISCARD)
     if answer == akismet.CheckResponse.SPAM:
-        return SpamCheck(SPAM, "Akismet: spam")
-    return SpamCheck(HAM, "Akismet: ham")
+        return SpamCheck(SPAM, reasons.AKISMET_SPAM)
+    return SpamCheck(HAM, reasons.AKISMET_HAM)
 
 
 def submit(kind, data, blog_url, spam_client=None):

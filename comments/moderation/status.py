@@ -8,7 +8,7 @@ from wagtail.log_actions import log
 
 from comments import notifications
 from comments.models import Comment
-from comments.moderation import spam
+from comments.moderation import reasons, spam
 
 #: A moderator corrected Akismet (spam.SPAM or spam.HAM); moderation.tasks tells it, after commit.
 akismet_was_wrong = Signal()
@@ -36,7 +36,7 @@ def set_status(comment, status, user=None, reason=""):
     if old == status:
         return False
     comment.status = status
-    comment.status_reason = (reason or f"set by {user or 'system'}")[:200]
+    comment.status_reason = (reason or reasons.by(reasons.SET_BY, user))[:200]
     comment.save(update_fields=["status", "status_reason", "is_public", "is_removed"])
     log(instance=comment, action=ACTIONS[status], user=user, data={"from": old, "to": status})
     kind = _feedback_kind(old, status)

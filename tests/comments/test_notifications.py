@@ -86,7 +86,8 @@ def test_held_comment_mails_only_the_post_author(send, followed_post, smtp_serve
     body = smtp_server.messages[0].get_content()
     comment = Comment.objects.get(user_email="new@example.org")
     assert f"http://testserver/admin/snippets/comments/comment/edit/{comment.pk}/" in body
-    assert "first comment by this author" in body
+    assert "erster Kommentar dieser Person" in body  # the stored reason, in the blog's language
+    assert "zu deinem Beitrag" in body
 
 
 def test_guest_followup_needs_double_opt_in(client, send, post, smtp_server, author):
@@ -168,3 +169,20 @@ def test_held_comment_mails_each_moderator_separately(send, post, author, smtp_s
         raw = envelope.content.decode()
         others = {"luca@example.org", "mod1@example.org", "mod2@example.org"}
         assert not (others - set(envelope.rcpt_tos)) & set(ADDRESS.findall(raw))
+
+
+def test_moderators_mail_speaks_of_the_post_not_of_their_post(send, post, author, smtp_server):
+    """Only the post's author reads "zu deinem Beitrag"; a moderator moderates someone's post."""
+    author.email = "luca@example.org"
+    author.save()
+    UserFactory(username="mod1", email="mod1@example.org").groups.add(
+        Group.objects.get(name="Moderators")
+    )
+    send(comment_form_data(post, email="new@example.org"))
+    bodies = {m["To"]: m.get_content() for m in smtp_server.messages}
+    assert "zu deinem Beitrag" in bodies["luca@example.org"]
+    to_moderator = bodies["mod1@example.org"]
+    assert "zu deinem Beitrag" not in to_moderator and "your post" not in to_moderator
+    assert f"zum Beitrag „{post.title}“" in to_moderator
+    assert "erster Kommentar dieser Person" in to_moderator
+    assert "first comment by this author" not in to_moderator

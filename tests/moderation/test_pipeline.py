@@ -1,6 +1,7 @@
 """Every rule of the moderation pipeline, with the reason it records."""
 
 import pytest
+from django.contrib.auth.models import Group
 from wagtail.models import Site
 
 from comments.models import Comment, ModerationSettings
@@ -112,6 +113,16 @@ def test_staff_and_post_author_are_trusted(post, author):
     assert judge(feedback(post, email="", user=author)).outcome == APPROVE
     staff = UserFactory(is_staff=True)
     assert judge(feedback(post, email="", user=staff)).outcome == APPROVE
+
+
+def test_moderators_are_trusted(post):
+    """A moderator's reply from the admin was held as a "first comment" (issue 11)."""
+    moderator = UserFactory(username="mod")
+    assert judge(feedback(post, email="", user=moderator)).outcome == HOLD
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator = type(moderator).objects.get(pk=moderator.pk)  # a fresh permission cache
+    verdict = judge(feedback(post, email="", user=moderator))
+    assert (verdict.outcome, verdict.reason) == (APPROVE, "trusted: staff or the post's author")
 
 
 def test_refused_comment_is_not_stored_and_keeps_the_text(client, known, rules):
