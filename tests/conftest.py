@@ -15,7 +15,7 @@ from config import env as from_env
 from tests.factories import BlogIndexPageFactory, BlogPageFactory, UserFactory
 from tests.fakes.akismet_server import FakeAkismet
 from tests.fakes.facebook_server import FakeFacebook
-from tests.helpers import CHROMIUM_ARGS, Inbox, chromium_path, free_port
+from tests.helpers import CHROMIUM_ARGS, Inbox, browser_tab, chromium_path, free_port
 
 
 @pytest.fixture(autouse=True)
@@ -138,8 +138,5 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="de-DE", viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with browser_tab(browser) as tab:
+        yield tab

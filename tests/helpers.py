@@ -4,6 +4,7 @@ Fixtures live in the conftest.py files, which only pytest loads; whatever a
 module imports by name lives here, so that no module imports from a conftest.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -116,3 +117,16 @@ def chromium_path():
         if candidate and Path(candidate).exists():
             return candidate
     return None
+
+
+@contextlib.contextmanager
+def browser_tab(browser, *, width=1200, height=900, **options):
+    """A fresh German-speaking tab in its own context, closed afterwards."""
+    context = browser.new_context(
+        locale="de-DE", viewport={"width": width, "height": height}, **options
+    )
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

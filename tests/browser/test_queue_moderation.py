@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 
 from comments.models import Comment
 from tests.factories import CommentFactory, UserFactory
+from tests.helpers import browser_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,11 +35,8 @@ def moderator(db):
 
 @pytest.fixture
 def wide_page(browser):
-    context = browser.new_context(locale="de-DE", viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with browser_tab(browser, width=1400) as tab:
+        yield tab
 
 
 def _log_in(page, live_server, username="mia"):
