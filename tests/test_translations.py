@@ -2,6 +2,7 @@
 msgid's placeholders, msgfmt accepts the catalogues, and the pages, the admin
 and the mails, rendered in German and in English, contain no template syntax."""
 
+import gettext
 import re
 import shutil
 import subprocess
@@ -56,8 +57,12 @@ def _visible_text(html):
     return "\n".join(parser.parts)
 
 
+ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
 def _unquote(lines):
-    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', "\n".join(lines)))
+    raw = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', "\n".join(lines)))
+    return re.sub(r"\\(.)", lambda m: ESCAPES.get(m.group(1), m.group(0)), raw)
 
 
 def _entries(path):
@@ -67,7 +72,8 @@ def _entries(path):
         if not line.strip() or line.startswith("#"):
             if "msgid" in fields:
                 strs = [v for k, v in sorted(fields.items()) if k.startswith("msgstr")]
-                entries.append((fields["msgid"], fields.get("msgid_plural", ""), strs))
+                entry = (fields["msgid"], fields.get("msgid_plural", ""), strs)
+                entries.append((*entry, fields["msgctxt"]) if "msgctxt" in fields else entry)
             if not line.strip():
                 fields, key = {}, None
             continue
@@ -89,13 +95,35 @@ def test_the_catalogues_are_found():
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parts[-3])
 def test_every_translation_keeps_the_placeholders_of_its_source(path):
     wrong = []
-    for msgid, plural, strs in _entries(path):
+    for msgid, plural, strs, *_ in _entries(path):
         allowed = set(PLACEHOLDER.findall(msgid + plural))
         for text in filter(None, strs):
             used = set(PLACEHOLDER.findall(text))
             if not used <= allowed or (not plural and used != allowed):
                 wrong.append((msgid, text))
     assert wrong == []
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parts[-3])
+def test_the_committed_mo_file_holds_every_translation_of_its_po(path):
+    """A fresh clone serves the committed .mo (compilemessages skips a .mo that
+    is newer than its .po), so it must say what the .po says."""
+    with path.with_suffix(".mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    stale = []
+    for msgid, plural, strs, *context in _entries(path):
+        if not strs or not all(strs):
+            continue
+        if plural:
+            found = [catalogue.ngettext(msgid, plural, n) for n in (1, 2)]
+            expected = [strs[0], strs[-1]]
+        elif context:
+            found, expected = catalogue.pgettext(context[0], msgid), strs[0]
+        else:
+            found, expected = catalogue.gettext(msgid), strs[0]
+        if found != expected:
+            stale.append(msgid)
+    assert stale == []
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
