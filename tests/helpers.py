@@ -14,8 +14,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from allauth.account.models import EmailAddress
 
 from comments.forms import CommentForm
+from tests.factories import UserFactory
 
 # Comments ------------------------------------------------------------------
 
@@ -130,3 +132,22 @@ def browser_tab(browser, *, width=1200, height=900, **options):
         yield context.new_page()
     finally:
         context.close()
+
+
+READER_PASSWORD = "Bcc-ist-kein-Hexenwerk-2009"
+
+
+def make_reader(username="markus", email="markus@example.org", **fields):
+    """A local account as allauth leaves it: a password and a verified address."""
+    user = UserFactory(username=username, email=email, **fields)
+    user.set_password(READER_PASSWORD)
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def log_in(client, user):
+    """Log in through allauth's own form, as a reader does."""
+    response = client.post("/accounts/login/", {"login": user.email, "password": READER_PASSWORD})
+    assert response.status_code == 302
+    return client

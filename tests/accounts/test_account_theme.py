@@ -3,13 +3,12 @@
 logged-in reader an account navigation whose logout is a POST form."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from bs4 import BeautifulSoup
 from django.utils import translation
 
-from tests.factories import UserFactory
+from tests.helpers import READER_PASSWORD, log_in, make_reader
 
-PASSWORD = "Bcc-ist-kein-Hexenwerk-2009"
+PASSWORD = READER_PASSWORD
 
 ENTRANCE_PAGES = {
     # url: {language: (<title>, <h1>)}, as allauth words and translates them
@@ -48,18 +47,12 @@ def text(node):
 
 @pytest.fixture
 def reader(db):
-    user = UserFactory(username="markus", email="markus@example.org")
-    user.set_password(PASSWORD)
-    user.save()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+    return make_reader()
 
 
 @pytest.fixture
 def logged_in(client, reader, site):
-    response = client.post("/accounts/login/", {"login": reader.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+    return log_in(client, reader)
 
 
 def assert_themed(html, title, heading=None, *, lang):

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import allauth
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.utils import translation
 
-from tests.factories import UserFactory
+from tests.helpers import READER_PASSWORD, log_in, make_reader
 
-PASSWORD = "Bcc-ist-kein-Hexenwerk-2009"
+PASSWORD = READER_PASSWORD
 # "Sie" mid-sentence is always formal; a sentence may start with "Sie" (they).
 # "Ihr", "Ihre", "Ihnen" … capitalised are formal wherever they stand here.
 FORMAL_ANYWHERE = re.compile(r"\b(Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres|Ihnen)\b")
@@ -63,19 +62,14 @@ def test_every_formal_allauth_message_has_a_du_translation(key):
 
 @pytest.fixture
 def reader(db):
-    user = UserFactory(username="markus", first_name="Markus", email="markus@example.org")
-    user.set_password(PASSWORD)
-    user.save()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = make_reader(first_name="Markus")
     SocialAccount.objects.create(user=user, provider="facebook", uid="10001", extra_data={})
     return user
 
 
 @pytest.fixture
 def logged_in(client, reader, site):
-    response = client.post("/accounts/login/", {"login": reader.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+    return log_in(client, reader)
 
 
 def page_text(response):
