@@ -10,6 +10,7 @@ SIGNAL_MODULES = [
     "comments.accounts.tasks",
     "comments.moderation.tasks",
     "comments.moderation.checks",
+    "comments.caching.receivers",
 ]
 
 

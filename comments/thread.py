@@ -158,23 +158,45 @@ def build_tree(comments, post, own_ids=(), user=None):
     return roots
 
 
-def page_number_for(comment, post, own_ids=()):
-    """Which page of the discussion holds a comment (for permalinks)."""
-    roots = list(
-        visible_comments(post, own_ids).filter(level=0).values_list("thread_id", flat=True)
+def _root_threads(post, own_ids=()):
+    """The threads a reader sees, oldest first: one per top-level comment."""
+    return (
+        Comment.objects.for_post(post)
+        .approved_or_own(own_ids)
+        .filter(level=0)
+        .order_by("thread_id")
+        .values_list("thread_id", flat=True)
     )
-    if comment.thread_id not in roots:
+
+
+def page_number_for(comment, post, own_ids=()):
+    """Which page of the discussion holds a comment (for permalinks): count the
+    threads before its own, in SQL."""
+    threads = _root_threads(post, own_ids)
+    if not threads.filter(thread_id=comment.thread_id).exists():
         return 1
-    return roots.index(comment.thread_id) // settings.COMMENTS_PER_PAGE + 1
+    before = threads.filter(thread_id__lt=comment.thread_id).count()
+    return before // settings.COMMENTS_PER_PAGE + 1
+
+
+def held_count(post, own_ids):
+    """How many of the reader's own comments on the post await moderation."""
+    if not own_ids:
+        return 0
+    return Comment.objects.for_post(post).pending().filter(pk__in=list(own_ids)).count()
 
 
 def thread_for(post, page_number=None, own_ids=(), user=None):
-    comments = list(visible_comments(post, own_ids))
+    """One page of the discussion, paged in SQL: the page's threads, then their
+    comments; the heading's total is one COUNT, whatever the length."""
+    page = Paginator(_root_threads(post, own_ids), settings.COMMENTS_PER_PAGE).get_page(
+        page_number
+    )
+    threads = list(page.object_list)
+    comments = visible_comments(post, own_ids).filter(thread_id__in=threads) if threads else []
     roots = build_tree(comments, post, own_ids, user)
-    nodes = [node for root in roots for node in _walk(root)]
-    held = sum(1 for node in nodes if node.is_pending)
-    page = Paginator(roots, settings.COMMENTS_PER_PAGE).get_page(page_number)
-    return Thread(roots=list(page.object_list), page=page, count=len(nodes) - held, held=held)
+    count = Comment.objects.for_post(post).visible().count()
+    return Thread(roots=roots, page=page, count=count, held=held_count(post, own_ids))
 
 
 def approved_count():

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from comments import posting, readers, subscriptions
 from comments.avatars import identicon_svg
+from comments.caching.csrf import origin_checked
 from comments.forms import CommentForm, CommentTextForm
 from comments.models import Comment
 from comments.moderation import ratelimit
@@ -37,6 +38,7 @@ def permalink(comment, request=None):
     return f"{post.url}{query}#comment-{comment.pk}"
 
 
+@origin_checked
 @require_POST
 def post_comment(request):
     post = posting.commentable_post(request.POST)

@@ -24,9 +24,10 @@ def database(env: environ.Env, base_dir: Path) -> dict:
         config.setdefault("OPTIONS", {})
         for key, value in SQLITE_OPTIONS.items():
             config["OPTIONS"].setdefault(key, value)
-    else:
-        config.setdefault("CONN_MAX_AGE", 60)
-        config.setdefault("CONN_HEALTH_CHECKS", True)
+    # A connection per request costs more than the request (SQLite reads the
+    # schema again each time); keep one per thread, and check it before reuse.
+    config.setdefault("CONN_MAX_AGE", 600)
+    config.setdefault("CONN_HEALTH_CHECKS", True)
     return config
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "comments.caching.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -181,6 +182,9 @@ COMMENTS_XTD_FROM_EMAIL = DEFAULT_FROM_EMAIL
 COMMENTS_THREAD_DEPTH = env.int("COMMENTS_THREAD_DEPTH", default=5)
 COMMENTS_XTD_MAX_THREAD_LEVEL = max(COMMENTS_THREAD_DEPTH - 1, 0)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
+# Where anonymous pages are written for the web server to serve (see
+# deploy/nginx/kommentar.conf); empty: no page cache.
+PAGE_CACHE_DIR = env.str("PAGE_CACHE_DIR", default="")
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0) or None
 COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", default=15)
 COMMENT_MAX_LENGTH = env.int("COMMENT_MAX_LENGTH", default=3000)

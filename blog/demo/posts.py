@@ -100,7 +100,7 @@ def _categories():
     return result
 
 
-def _post(demo, *, slug, title, date, paragraphs, category, tags, intro=""):
+def add_post(demo, *, slug, title, date, paragraphs, category, tags, intro=""):
     home = demo.objects["home"]
     existing = BlogPage.objects.child_of(home).filter(slug=slug).first()
     if existing is not None:
@@ -115,7 +115,7 @@ def _post(demo, *, slug, title, date, paragraphs, category, tags, intro=""):
         body=_body(paragraphs),
     )
     home.add_child(instance=post)
-    post.categories.set([category])
+    post.categories.set([category] if category else [])
     post.tags.set(tags)
     revision = post.save_revision(user=demo.objects["author:luca"])
     revision.publish()
@@ -128,7 +128,7 @@ def _post(demo, *, slug, title, date, paragraphs, category, tags, intro=""):
 def load(demo):
     categories = _categories()
     seed = seed_data()
-    demo.objects["seed_post"] = _post(
+    demo.objects["seed_post"] = add_post(
         demo,
         slug=SEED_SLUG,
         title=seed["title"],
@@ -138,7 +138,7 @@ def load(demo):
         tags=["A1", "Datenschutz", "E-Mail", "Social Web"],
     )
     for data in MORE_POSTS:
-        _post(
+        add_post(
             demo,
             slug=data["slug"],
             title=data["title"],

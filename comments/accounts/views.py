@@ -21,10 +21,12 @@ from comments import posting, readers
 from comments.accounts import data_export, erasure, names
 from comments.accounts.forms import DeleteAccountForm, NameForm
 from comments.accounts.own_comments import own_comments, rename_own_comments
+from comments.caching.csrf import origin_checked
 
 PER_PAGE = 50
 
 
+@origin_checked
 @require_POST
 def start_login(request, provider):
     """Keep what the reader typed, then send them to the provider's login."""

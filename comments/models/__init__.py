@@ -1,5 +1,6 @@
 """The comments app's models, one module each; Django and migrations find them here."""
 
+from comments.caching.models import ContentVersion
 from comments.linkbacks.models import IncomingWebmention, OutgoingPing
 from comments.models.comment import Comment, CommentManager, CommentQuerySet, post_model
 from comments.models.settings import (
@@ -13,6 +14,7 @@ __all__ = [
     "Comment",
     "CommentManager",
     "CommentQuerySet",
+    "ContentVersion",
     "IncomingWebmention",
     "ModerationSettings",
     "OutgoingPing",

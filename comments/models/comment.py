@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment, XtdCommentManager
 
+from comments.caching import versions
 from comments.mentions import Candidate
 from comments.rendering import render_body
 
@@ -27,6 +28,20 @@ class CommentQuerySet(models.QuerySet):
 
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
+
+    def update(self, **kwargs):
+        """Updates send no signal: move the versions of the posts they touch."""
+        posts = set(self.values_list("object_pk", flat=True))
+        updated = super().update(**kwargs)
+        if posts:
+            versions.bump(*posts)
+        return updated
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        updated = super().bulk_update(objs, fields, batch_size=batch_size)
+        if objs:
+            versions.bump(*{comment.object_pk for comment in objs})
+        return updated
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
@@ -130,7 +145,14 @@ class Comment(XtdComment):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._saved_text = instance.__dict__.get("comment")
+        instance._saved_status = instance.__dict__.get("status")
         return instance
+
+    def seen_by_others(self):
+        """Whether saving it changes what other readers see: a comment held now
+        and before (or new) is its author's alone."""
+        held = self.Status.PENDING
+        return not (self.status == held and getattr(self, "_saved_status", held) == held)
 
     def save(self, *args, **kwargs):
         edited = getattr(self, "_saved_text", self.comment) != self.comment
@@ -140,6 +162,7 @@ class Comment(XtdComment):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         self._sync_flags()
         super().save(*args, **kwargs)
+        self._saved_text, self._saved_status = self.comment, self.status
 
     def render_body(self):
         """Render once, at save time: readers get stored HTML, never a re-parse."""

@@ -1,4 +1,5 @@
 from bs4 import BeautifulSoup
+from django.test import Client
 
 
 def heading_of_sidebar(response):
@@ -40,9 +41,22 @@ def test_language_switch_refuses_foreign_redirects(client, post):
     assert response["Location"] == "/"
 
 
-def test_language_switch_form_is_on_every_page_with_csrf(client, post):
+def test_language_switch_form_is_on_every_page_and_shareable(client, post):
+    """No token on an anonymous page (one cached copy serves everyone): the
+    switch is checked by origin instead (caching/csrf.py)."""
     soup = BeautifulSoup(client.get(post.url).content, "html.parser")
     form = soup.select_one("form.language-switch")
     assert form["action"] == "/i18n/setlang/"
-    assert form.find("input", attrs={"name": "csrfmiddlewaretoken"})
+    assert not form.find("input", attrs={"name": "csrfmiddlewaretoken"})
     assert {o["value"] for o in form.select("option")} == {"de", "en"}
+
+
+def test_language_switch_from_another_site_is_refused(post):
+    browser = Client(enforce_csrf_checks=True)
+    data = {"language": "en", "next": post.url}
+    foreign = browser.post("/i18n/setlang/", data, headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403
+    assert "django_language" not in foreign.cookies
+    own = browser.post("/i18n/setlang/", data, headers={"Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 302
+    assert own.cookies["django_language"].value == "en"

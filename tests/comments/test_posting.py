@@ -102,14 +102,16 @@ def test_expired_form_is_shown_again_with_the_text(client, post):
 
 def test_csrf_failure_keeps_the_text(post):
     browser = Client(enforce_csrf_checks=True)
-    response = browser.post(POST_URL, comment_form_data(post, comment="Trotz CSRF behalten"))
+    data = comment_form_data(post, comment="Trotz CSRF behalten")
+    response = browser.post(POST_URL, data, headers={"Origin": "https://evil.example"})
     assert response.status_code == 403
+    assert not Comment.objects.exists()
     page = soup(response)
     assert textarea(page) == "Trotz CSRF behalten"
-    token = page.select_one("input[name=csrfmiddlewaretoken]")["value"]
     resend = {i["name"]: i.get("value", "") for i in page.select("#commentform input[name]")}
-    resend.update(comment="Trotz CSRF behalten", csrfmiddlewaretoken=token)
-    assert browser.post(POST_URL, resend).status_code == 303
+    resend.update(comment="Trotz CSRF behalten")
+    sent_here = browser.post(POST_URL, resend, headers={"Origin": "http://testserver"})
+    assert sent_here.status_code == 303
     assert Comment.objects.get().comment == "Trotz CSRF behalten"
 
 

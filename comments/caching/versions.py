@@ -1,0 +1,61 @@
+"""Versions of what readers see. Each change moves "site" forward, and the
+post's own version when it touches one post; caches key their entries on the
+versions they were built from, so a change shows at once without anyone
+having to find and delete the stale entries. The versions live in the
+database, in the transaction of the change: a render that read the old ones
+can only ever fill an entry nobody will ask for again."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from comments.caching import pagecache
+from comments.caching.models import ContentVersion
+
+SITE = "site"
+_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def post_key(post_pk) -> str:
+    return f"post:{post_pk}"
+
+
+def bump(*post_pks, all_posts=False):
+    """Record a change of the site, of these posts' discussions, or of every post.
+    The page cache is emptied once the change is committed."""
+    now = timezone.now()
+    keys = [SITE, *(post_key(pk) for pk in dict.fromkeys(str(pk) for pk in post_pks))]
+    ContentVersion.objects.bulk_create(
+        [ContentVersion(key=key, changed_at=now) for key in keys],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["changed_at"],
+    )
+    if all_posts:
+        ContentVersion.objects.filter(key__startswith="post:").update(changed_at=now)
+    transaction.on_commit(pagecache.clear)
+
+
+def current(request, *keys):
+    """The versions of these keys, read once per request in one query; a key
+    never bumped has a fixed old version."""
+    known = request.__dict__.setdefault("_content_versions", {})
+    missing = [key for key in keys if key not in known]
+    if missing:
+        found = dict(
+            ContentVersion.objects.filter(key__in=missing).values_list("key", "changed_at")
+        )
+        known.update({key: found.get(key, _EPOCH) for key in missing})
+    return [known[key] for key in keys]
+
+
+def fresh(key):
+    """The version as it is now, past the request's memory of it."""
+    found = ContentVersion.objects.filter(key=key).values_list("changed_at", flat=True).first()
+    return found or _EPOCH
+
+
+def token(moment) -> str:
+    """A version as a short string for cache keys and ETags."""
+    return f"{int(moment.timestamp() * 1_000_000):x}"

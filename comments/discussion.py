@@ -1,0 +1,109 @@
+"""The discussion under a post as its page shows it: heading, comments and page
+links, rendered once per change and kept in the cache. The key names the post,
+the page of the discussion, the language and the post's version, which every
+change to its comments moves forward (caching/versions.py), so a change shows
+at once and nothing ever has to be deleted.
+
+A reader with something of their own on the post (a held comment, one they may
+still edit) gets the discussion rendered for them alone; nobody else's cache
+entry changes for it."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from comments import comment_list
+from comments.caching import versions
+from comments.models import Comment
+from comments.thread import public_view, thread_for
+
+TIMEOUT = 24 * 3600
+
+
+@dataclass
+class Discussion:
+    html: str
+    page_number: int
+
+
+def _page(requested):
+    """The page asked for, as the cache key spells it: a number, or None."""
+    return int(requested) if str(requested or "").isdigit() else None
+
+
+def has_own_comments(post, own_ids, user) -> bool:
+    """Whether the reader would see a comment of theirs differently from others."""
+    if not own_ids and user is None:
+        return False
+    mine = Q(pk__in=list(own_ids))
+    if user is not None:
+        mine |= Q(user=user)
+    recent = timezone.now() - timezone.timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
+    shown_differently = Q(status=Comment.Status.PENDING) | Q(
+        kind=Comment.Kind.COMMENT, submit_date__gte=recent
+    )
+    return Comment.objects.for_post(post).filter(mine).filter(shown_differently).exists()
+
+
+def render(post, requested_page, own_ids=(), user=None, csrf_token="") -> Discussion:
+    thread = thread_for(post, _page(requested_page), own_ids, user)
+    page_url = post.url
+    permalink_base = page_url + (f"?cpage={thread.page.number}" if thread.page.number > 1 else "")
+    links = comment_list.Links(
+        permalink_base=permalink_base,
+        reply_base=permalink_base + ("&" if "?" in permalink_base else "?") + "replytocom=",
+        comments_open=post.comments_open,
+        csrf_token=csrf_token,
+    )
+    html = render_to_string(
+        "comments/discussion.html",
+        {
+            "post": post,
+            "thread": thread,
+            "page_url": page_url,
+            "comments_html": comment_list.render(thread.roots, links),
+        },
+    )
+    return Discussion(html=html, page_number=thread.page.number)
+
+
+def for_reader(request, post, own_ids, user, csrf_token) -> Discussion:
+    requested = request.GET.get("cpage")
+    if has_own_comments(post, own_ids, user):
+        return render(post, requested, own_ids, user, csrf_token)
+    (version,) = versions.current(request, versions.post_key(post.pk))
+    key = ":".join(
+        [
+            "discussion",
+            str(post.pk),
+            str(_page(requested)),
+            translation.get_language() or "",
+            versions.token(version),
+            "open" if post.comments_open else "closed",
+        ]
+    )
+    found = cache.get(key)
+    if found is None:
+        found = render(post, requested)
+        cache.set(key, found, TIMEOUT)
+    return found
+
+
+def reply_target(post, comment_id):
+    """The approved comment a reader answers (?replytocom=, or a form sent back)."""
+    try:
+        wanted = int(comment_id)
+    except (TypeError, ValueError):
+        return None
+    comment = (
+        Comment.objects.for_post(post)
+        .approved()
+        .filter(pk=wanted, kind=Comment.Kind.COMMENT)
+        .filter(level__lt=settings.COMMENTS_XTD_MAX_THREAD_LEVEL)
+        .first()
+    )
+    return public_view(comment, post) if comment is not None else None
