@@ -3,8 +3,9 @@
 import re
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from comments.feeds import CachedFeed
 
 _RELATIVE_URL = re.compile(r'(\s(?:href|src))="/(?!/)')
 
@@ -14,7 +15,7 @@ def absolutize_urls(html, base_url):
     return _RELATIVE_URL.sub(rf'\1="{base_url.rstrip("/")}/', html)
 
 
-class PostsRssFeed(Feed):
+class PostsRssFeed(CachedFeed):
     feed_type = Rss201rev2Feed
 
     def __init__(self, index, listing):

@@ -4,15 +4,17 @@ third party hears of the reader and the email cannot be recovered from it."""
 
 import colorsys
 import hashlib
+import hmac
 import re
+from functools import cache
 
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
-from django.urls import reverse
-from django.utils.crypto import salted_hmac
+from django.urls import get_script_prefix, reverse
 
 LINKBACK_KINDS = {"pingback", "trackback", "webmention"}
 _SALT = "kommentar.avatar"
+_PLACEHOLDER = "0" * 32
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _GRID = 5
 _HALF = (_GRID + 1) // 2
@@ -23,11 +25,27 @@ def _normalize(email: str) -> str:
     return (email or "").strip().casefold()
 
 
+@cache
+def _key(secret: str) -> bytes:
+    """The HMAC key salted_hmac would derive, derived once per secret."""
+    return hashlib.sha256((_SALT + secret).encode()).digest()
+
+
 def avatar_token(email: str, name: str = "") -> str:
     """Stable per address (or per name, for readers without one); keyed with
-    SECRET_KEY, so a list of known addresses cannot be matched against it."""
+    SECRET_KEY, so a list of known addresses cannot be matched against it.
+    The same value as salted_hmac(_SALT, source, algorithm="sha256")."""
     source = _normalize(email) or "name:" + (name or "").strip().casefold()
-    return salted_hmac(_SALT, source, algorithm="sha256").hexdigest()[:32]
+    digest = hmac.new(_key(settings.SECRET_KEY), source.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+@cache
+def _avatar_path(prefix: str) -> tuple[str, str]:
+    """The avatar URL around its token, reversed once per script prefix."""
+    url = reverse("comments:avatar", kwargs={"token": _PLACEHOLDER})
+    head, _, tail = url.partition(_PLACEHOLDER)
+    return head, tail
 
 
 def _hex_colour(hue: int, lightness: float, saturation: float) -> str:
@@ -88,7 +106,8 @@ def avatar_url(
         return social_url
     if getattr(settings, "AVATARS_GRAVATAR", False) and _normalize(email):
         return _gravatar_url(email, size)
-    return reverse("comments:avatar", kwargs={"token": avatar_token(email, name)})
+    head, tail = _avatar_path(get_script_prefix())
+    return head + avatar_token(email, name) + tail
 
 
 def _extra_data_picture(data):

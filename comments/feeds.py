@@ -7,15 +7,44 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from comments.caching import versions
 from comments.models import Comment, post_model
 from comments.thread import PublicComment, public_view
 
 # A feed is read away from the blog, without a base: site-relative links (the
 # @-mentions' permalinks) must name the site.
 _SITE_RELATIVE_HREF = re.compile(r'href="/(?!/)')
+
+
+class CachedFeed(Feed):
+    """A feed is the same for every reader: built once per change of the site
+    (its version is in the key), per address and language."""
+
+    def __call__(self, request, *args, **kwargs):
+        (version,) = versions.current(request, versions.SITE)
+        key = ":".join(
+            [
+                "feed",
+                type(self).__name__,
+                request.get_full_path(),
+                translation.get_language() or "",
+                versions.token(version),
+            ]
+        )
+        found = cache.get(key)
+        if found is not None:
+            content, content_type = found
+            return HttpResponse(content, content_type=content_type)
+        response = super().__call__(request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, (response.content, response["Content-Type"]), 24 * 3600)
+        return response
 
 
 @dataclass
@@ -25,7 +54,7 @@ class FeedItem:
     post_url: str
 
 
-class CommentsRssFeed(Feed):
+class CommentsRssFeed(CachedFeed):
     feed_type = Rss201rev2Feed
 
     def __init__(self, post=None, index=None):
@@ -52,7 +81,12 @@ class CommentsRssFeed(Feed):
         return self.request.build_absolute_uri()
 
     def items(self, obj):
-        comments = Comment.objects.visible().order_by("-submit_date", "-pk")
+        comments = (
+            Comment.objects.visible()
+            .select_related("user")
+            .prefetch_related("user__socialaccount_set")
+            .order_by("-submit_date", "-pk")
+        )
         if self.post is not None:
             comments = comments.for_post(self.post)
             posts = {str(self.post.pk): self.post}

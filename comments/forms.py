@@ -1,6 +1,9 @@
 """The comment form: xtd's form (anti-spoofing hash, timestamp, honeypot,
 reply_to, follow-up) with WordPress's fields, labels and limits."""
 
+import datetime
+import time
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +12,7 @@ from django_comments_xtd.forms import XtdCommentForm
 from comments.accounts.names import public_name
 from comments.models import Comment
 
+FORM_MAX_AGE = datetime.timedelta(days=30)
 LENGTH_ERROR = _(
     "Your comment has %(show_value)d characters; at most %(limit_value)d are allowed."
 )
@@ -78,6 +82,17 @@ class CommentForm(XtdCommentForm):
             for name in ("name", "email", "url", "save_info"):
                 fields[name].required = False
                 fields[name].widget = forms.HiddenInput()
+
+    def clean_timestamp(self):
+        """A form may wait in a cached page for a while (the page cache keeps a
+        page until the next change, and is emptied daily): accept one for
+        FORM_MAX_AGE instead of django_comments' two hours. The security hash
+        still proves the timestamp is ours."""
+        timestamp = self.cleaned_data["timestamp"]
+        age = time.time() - timestamp
+        if age > FORM_MAX_AGE.total_seconds() or age < -300:
+            raise forms.ValidationError("Timestamp check failed")
+        return timestamp
 
     def clean_honeypot(self):
         """A filled honeypot is the pipeline's to refuse, like every other rule."""

@@ -1,9 +1,14 @@
+import time
+
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from comments import discussion
 from comments.accounts.names import public_name
-from comments.caching import csrf
+from comments.caching import csrf, pagecache, versions
 from comments.forms import CommentForm
 from comments.readers import own_comment_ids, saved_author, take_draft
 
@@ -24,6 +29,27 @@ def _form(request, post, reply_to):
     return CommentForm(post, initial=initial, user=user)
 
 
+def _shared_form(request, post, context):
+    """The form as every anonymous reader gets it (no name remembered, no draft,
+    no reply chosen) renders the same for all: cached per post, language and
+    version, for an hour at most, so that its timestamp stays fresh."""
+    key = ":".join(
+        [
+            "comment-form",
+            str(post.pk),
+            translation.get_language() or "",
+            versions.token(versions.current(request, versions.SITE)[0]),
+            "open" if post.comments_open else "closed",
+            str(int(time.time() // 3600)),
+        ]
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("comments/form.html", context, request=request)
+        cache.set(key, html, 3600)
+    return html
+
+
 @register.inclusion_tag("comments/area.html", takes_context=True)
 def comment_area(context, post):
     request = context["request"]
@@ -32,12 +58,13 @@ def comment_area(context, post):
     token = csrf.personal_token(request)
     shown = discussion.for_reader(request, post, own, user, token)
     form = context.get("comment_form")
-    if form is not None:
+    sent_back = form is not None
+    if sent_back:
         reply_to = discussion.reply_target(post, form.data.get("reply_to"))
     else:
         reply_to = discussion.reply_target(post, request.GET.get("replytocom"))
         form = _form(request, post, reply_to)
-    return {
+    area = {
         "request": request,
         "post": post,
         "discussion": shown,
@@ -52,6 +79,10 @@ def comment_area(context, post):
         "post_url": reverse("comments:post") + _query(shown.page_number) + "#respond",
         "page_url": post.url,
     }
+    anonymous = user is None and not pagecache.is_personal(request)
+    if anonymous and not sent_back and reply_to is None:
+        area["form_html"] = _shared_form(request, post, area)
+    return area
 
 
 def _query(number):

@@ -11,6 +11,7 @@ from tests.helpers import comment_form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
 def post_one(base_url, path, data):
     """As a browser does from the shared (cached) page: no token, its own Origin."""
     with httpx.Client(base_url=base_url, timeout=30, follow_redirects=False) as http:

@@ -1,6 +1,10 @@
 import xml.etree.ElementTree as ET
 
-from tests.factories import CommentFactory
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import CommentFactory, UserFactory
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -41,3 +45,31 @@ def test_post_page_links_its_comment_feeds(client, post):
     html = client.get(post.url).content.decode()
     assert 'href="http://testserver/a1-mobilkom/feed/"' in html
     assert 'href="http://testserver/a1-mobilkom/feed/atom/"' in html
+
+
+def test_site_comment_feed_queries_do_not_grow_with_commenters(client, post):
+    """Commenters with accounts (and their social logins) load with the comments."""
+
+    def count_queries():
+        cache.clear()  # the feed as built, not as kept
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/comments/feed/").status_code == 200
+        return len(queries)
+
+    CommentFactory(post=post, user=UserFactory(username="erste"))
+    client.get("/comments/feed/")  # fills what Wagtail keeps once per process
+    few = count_queries()
+    for n in range(5):
+        CommentFactory(post=post, user=UserFactory(username=f"leserin{n}"))
+    assert count_queries() == few
+
+
+def test_a_feed_is_built_once_per_change(client, post):
+    CommentFactory(post=post, comment="Erster")
+    client.get("/comments/feed/")
+    with CaptureQueriesContext(connection) as kept:
+        assert b"Erster" in client.get("/comments/feed/").content
+    CommentFactory(post=post, comment="Zweiter")
+    with CaptureQueriesContext(connection) as rebuilt:
+        assert b"Zweiter" in client.get("/comments/feed/").content
+    assert len(kept) < len(rebuilt)

@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup
 from django.test import Client
 from django.utils import timezone
 
+from comments.forms import CommentForm
 from comments.models import Comment
 from tests.factories import CommentFactory
 from tests.helpers import comment_form_data
@@ -89,7 +90,7 @@ def test_too_long_comment_says_how_long_it_is(client, post):
 
 def test_expired_form_is_shown_again_with_the_text(client, post):
     data = comment_form_data(post, comment="Nicht verlieren!")
-    data["timestamp"] = str(int(data["timestamp"]) - 3 * 3600)
+    data["timestamp"] = str(int(data["timestamp"]) - 31 * 24 * 3600)
     response = client.post(POST_URL, data)
     assert response.status_code == 400
     page = soup(response)
@@ -98,6 +99,16 @@ def test_expired_form_is_shown_again_with_the_text(client, post):
     resend = {i["name"]: i.get("value", "") for i in page.select("#commentform input[name]")}
     resend["comment"] = textarea(page)
     assert client.post(POST_URL, resend).status_code == 303
+
+
+def test_a_form_from_a_page_cached_for_days_is_accepted(client, post):
+    """The page cache may hand out a form rendered days ago (until it is emptied)."""
+    data = comment_form_data(post, comment="Aus dem Cache")
+    for days, status in ((3, 303), (31, 400)):
+        rendered = int(data["timestamp"]) - days * 24 * 3600
+        data["security_hash"] = CommentForm(post).initial_security_hash(rendered)
+        data["timestamp"] = str(rendered)
+        assert client.post(POST_URL, data).status_code == status, days
 
 
 def test_csrf_failure_keeps_the_text(post):
