@@ -12,6 +12,7 @@ from django.core.cache import cache
 from playwright.sync_api import sync_playwright
 from wagtail.models import Locale, Page, Site
 
+from comments.caching import sites
 from config import env as from_env
 from tests.factories import BlogIndexPageFactory, BlogPageFactory, UserFactory
 from tests.fakes.akismet_server import FakeAkismet
@@ -23,8 +24,10 @@ from tests.helpers import CHROMIUM_ARGS, Inbox, browser_tab, chromium_path, free
 def _clear_cache():
     """Site root paths and rate limits live in the cache; no test sees another's."""
     cache.clear()
+    sites.forget()
     yield
     cache.clear()
+    sites.forget()
 
 
 @pytest.fixture

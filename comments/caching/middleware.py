@@ -4,43 +4,22 @@ file nginx serves. Placed right after WhiteNoise, it sees the finished response
 with every cookie the inner middleware set, and refuses to share any response
 that sets one."""
 
-import hashlib
-import os
-from functools import cache
-
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from comments.caching import pagecache, versions
+from comments.caching import pagecache, sites, versions
 
 SHARED_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml")
 # Paths that are never a reader's page: no version to read, no headers to add.
 _NEVER_SHARED = ("/admin/", "/django-admin/", "/accounts/", "/comments/avatar/", "/documents/")
-_SOURCE_DIRS = ("blog", "comments", "config", "templates", "locale")
-_SOURCE_SUFFIXES = (".py", ".html", ".mo", ".txt", ".xml", ".json")
-
-
-@cache
-def release() -> str:
-    """Changes when the code, templates or translations do, so that a browser
-    does not keep a page the new release would render differently."""
-    digest = hashlib.sha256()
-    for name in _SOURCE_DIRS:
-        for folder, _dirs, files in sorted(os.walk(settings.BASE_DIR / name)):
-            for file in sorted(files):
-                if file.endswith(_SOURCE_SUFFIXES):
-                    stat = os.stat(os.path.join(folder, file))
-                    digest.update(f"{folder}/{file}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:12]
 
 
 def etag_for(site_version, language) -> str:
     """What an anonymous page depends on besides its URL: the site's version,
     the language, the release, and the day (comments close after N days)."""
     day = timezone.localdate().isoformat()
-    return f'W/"{versions.token(site_version)}-{language}-{release()}-{day}"'
+    return f'W/"{versions.token(site_version)}-{language}-{day}"'
 
 
 def _shareable(response) -> bool:
@@ -67,6 +46,7 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         (site,) = versions.current(request, versions.SITE)
+        sites.remember(request, site)
         language = translation.get_language_from_request(request)
         etag = etag_for(site, language)
         last_modified = int(site.timestamp())
@@ -75,6 +55,8 @@ class PageCacheMiddleware:
             self._mark_shared(not_modified, etag, last_modified)
             return not_modified
         response = self.get_response(request)
+        if response.status_code == 200:
+            sites.learn(request, site)
         if _shareable(response):
             self._mark_shared(response, etag, last_modified)
             self._write_file(request, response, site, language)

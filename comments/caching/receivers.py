@@ -7,7 +7,7 @@ from django.contrib.sites.models import Site as DjangoSite
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from comments.caching import versions
@@ -49,6 +49,13 @@ def _everything_changed(sender, created=False, **kwargs):
     defaults that applied before, on first use)."""
     if not created:
         versions.bump(all_posts=True)
+
+
+@receiver(post_save, sender=PageViewRestriction, dispatch_uid="caching.restricted")
+@receiver(post_delete, sender=PageViewRestriction, dispatch_uid="caching.unrestricted")
+def privacy_changed(sender, **kwargs):
+    """A page made private must leave the page cache at once, new row or not."""
+    versions.bump(all_posts=True)
 
 
 for model in (ModerationSettings, Site, DjangoSite, Tag):

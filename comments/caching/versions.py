@@ -6,7 +6,11 @@ database, in the transaction of the change: a render that read the old ones
 can only ever fill an entry nobody will ask for again."""
 
 import datetime
+import hashlib
+import os
+from functools import cache
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +18,8 @@ from comments.caching import pagecache
 from comments.caching.models import ContentVersion
 
 SITE = "site"
+_SOURCE_DIRS = ("blog", "comments", "config", "templates", "locale")
+_SOURCE_SUFFIXES = (".py", ".html", ".mo", ".txt", ".xml", ".json")
 _EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
@@ -57,5 +63,20 @@ def fresh(key):
 
 
 def token(moment) -> str:
-    """A version as a short string for cache keys and ETags."""
-    return f"{int(moment.timestamp() * 1_000_000):x}"
+    """A version as a short string for cache keys and ETags: with the release,
+    so that a new release never serves fragments the old templates rendered."""
+    return f"{int(moment.timestamp() * 1_000_000):x}-{release()}"
+
+
+@cache
+def release() -> str:
+    """Changes when the code, templates or translations do, so that a browser
+    does not keep a page the new release would render differently."""
+    digest = hashlib.sha256()
+    for name in _SOURCE_DIRS:
+        for folder, _dirs, files in sorted(os.walk(settings.BASE_DIR / name)):
+            for file in sorted(files):
+                if file.endswith(_SOURCE_SUFFIXES):
+                    stat = os.stat(os.path.join(folder, file))
+                    digest.update(f"{folder}/{file}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]

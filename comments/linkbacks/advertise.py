@@ -14,7 +14,9 @@ class Endpoints:
 
 
 def endpoints(post, request=None):
-    base = post.get_site().root_url
+    # The root URL from Wagtail's site root paths (cached), not a query per page view.
+    parts = post.get_url_parts(request)
+    base = parts[1] if parts else post.get_site().root_url
     return Endpoints(
         pingback=base + reverse("linkbacks:pingback") if post.pings_open("pingback") else "",
         webmention=base + reverse("linkbacks:webmention") if post.pings_open("webmention") else "",

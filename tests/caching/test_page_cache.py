@@ -4,6 +4,7 @@ serve; a change empties the page cache once committed."""
 
 import pytest
 from django.test import Client
+from wagtail.models import PageViewRestriction
 
 from comments.caching import pagecache, versions
 from comments.models import Comment
@@ -161,3 +162,15 @@ def test_posting_from_a_shared_page_works_without_javascript(post):
     sent = browser.post("/comments/post/", data, headers={"Sec-Fetch-Site": "same-origin"})
     assert sent.status_code == 303
     assert Comment.objects.get().comment == "Vom geteilten Blatt"
+
+
+def test_making_a_page_private_empties_the_cache(
+    client, post, cache_dir, django_capture_on_commit_callbacks
+):
+    client.get(post.url, **ASKED_FOR_DE)
+    assert any(cache_dir.rglob("*.html"))
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=post, restriction_type="login")
+    assert not cache_dir.exists()
+    assert client.get(post.url, **ASKED_FOR_DE).status_code == 302
+    assert not cache_dir.exists()

@@ -1,17 +1,22 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
-from comments.caching import pagecache
+from comments.caching import pagecache, versions
 
 
 class Command(BaseCommand):
     help = (
-        "Empty the page cache (PAGE_CACHE_DIR). Run it after deploying a new release, "
-        "and daily from cron, so that no cached page outlives the forms in it."
+        "Move every version forward, so that every cache is rebuilt, and empty the page "
+        "cache (PAGE_CACHE_DIR). Run it after deploying a new release or changing the "
+        "database behind the app's back, and daily from cron, so that no cached page "
+        "outlives the forms in it."
     )
 
     def handle(self, *args, **options):
-        if pagecache.directory() is None:
-            self.stdout.write("PAGE_CACHE_DIR is not set: there is no page cache.")
-            return
+        with transaction.atomic():
+            versions.bump(all_posts=True)
         pagecache.clear()
-        self.stdout.write(f"Emptied {pagecache.directory()}.")
+        if pagecache.directory() is None:
+            self.stdout.write("Caches renewed; PAGE_CACHE_DIR is not set: no page cache.")
+        else:
+            self.stdout.write(f"Caches renewed; emptied {pagecache.directory()}.")
