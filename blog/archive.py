@@ -4,6 +4,7 @@ with one template, so that pagination, feeds and titles work the same way for
 all of them."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +23,25 @@ MAX_QUERY_LENGTH = 200
 _NOT_A_WORD = re.compile(r"[^\w\s.'@-]")
 
 
+class Deferred(Sequence):
+    """A list built on first use."""
+
+    def __init__(self, build):
+        self._build = build
+        self._items = None
+
+    def _loaded(self):
+        if self._items is None:
+            self._items = self._build()
+        return self._items
+
+    def __getitem__(self, index):
+        return self._loaded()[index]
+
+    def __len__(self):
+        return len(self._loaded())
+
+
 @dataclass
 class Listing:
     title: str
@@ -31,10 +51,22 @@ class Listing:
     query: str = ""
     is_search: bool = False
     extra: dict = field(default_factory=dict)
+    # A listing of nothing is a 404 with this message (a tag used only on drafts).
+    missing_when_empty: str = ""
 
     def paginate(self, request):
+        """The page's posts are queried, with all a card shows, only when a
+        template lists them: a listing served from the cache never does."""
         paginator = Paginator(self.posts, settings.BLOG_POSTS_PER_PAGE)
-        return paginator.get_page(request.GET.get("page"))
+        if self.missing_when_empty and not paginator.count:
+            raise Http404(self.missing_when_empty)
+        page = paginator.get_page(request.GET.get("page"))
+        start = (page.number - 1) * paginator.per_page
+        posts = self.posts
+        page.object_list = Deferred(
+            lambda: list(posts.for_listing()[start : start + paginator.per_page])
+        )
+        return page
 
     def context(self, request, index):
         page = self.paginate(request)
@@ -57,9 +89,11 @@ class Listing:
 class SearchListing(Listing):
     def paginate(self, request):
         """Paginate search hits, then load that page's posts for display."""
-        page = super().paginate(request)
+        page = Paginator(self.posts, settings.BLOG_POSTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
         ids = [post.pk for post in page.object_list]
-        by_id = self.extra["listing_posts"].in_bulk(ids)
+        by_id = self.extra["listing_posts"].for_listing().in_bulk(ids)
         page.object_list = [by_id[pk] for pk in ids if pk in by_id]
         return page
 
@@ -89,13 +123,13 @@ def _category(slug):
 def for_tag(index, slug):
     tag = _tag(slug)
     posts = index.get_posts().filter(tags=tag)
-    if not posts.exists():  # a tag used only on drafts is nobody's business yet
-        raise Http404(_("No such tag."))
     return Listing(
         title=_("Tag: %(name)s") % {"name": tag.name},
         posts=posts,
         route=f"tag/{tag.slug}/",
         feed_routes=_feed_routes(f"tag/{tag.slug}/"),
+        # A tag used only on drafts is nobody's business yet.
+        missing_when_empty=_("No such tag."),
     )
 
 

@@ -3,6 +3,7 @@
 import re
 
 from django.conf import settings
+from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from comments.feeds import CachedFeed
@@ -25,6 +26,8 @@ class PostsRssFeed(CachedFeed):
 
     def get_object(self, request, *args, **kwargs):
         self.request = request
+        if self.listing.missing_when_empty and not self.listing.posts.exists():
+            raise Http404(self.listing.missing_when_empty)
         return self.listing
 
     def title(self, listing):
@@ -42,7 +45,7 @@ class PostsRssFeed(CachedFeed):
         return self.request.build_absolute_uri()
 
     def items(self, listing):
-        return listing.posts[: settings.BLOG_FEED_ITEMS]
+        return listing.posts.for_listing()[: settings.BLOG_FEED_ITEMS]
 
     def item_title(self, post):
         return post.title

@@ -92,7 +92,9 @@ class BlogIndexPage(RoutablePageMixin, Page):
         verbose_name = _("blog index")
 
     def get_posts(self):
-        return BlogPage.objects.published().child_of(self).for_listing()
+        """Its published posts, newest first; a listing adds what its cards show
+        (BlogPageQuerySet.for_listing) only for the page it shows."""
+        return BlogPage.objects.published().child_of(self).order_by("-date", "-pk")
 
     def render_archive(self, request, listing):
         return self.render(

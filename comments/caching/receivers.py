@@ -35,6 +35,7 @@ def comment_deleted(sender, instance, **kwargs):
 @receiver(post_page_move, dispatch_uid="caching.page_moved")
 def page_changed(sender, instance, **kwargs):
     versions.bump(instance.pk)
+    versions.schedule_reveal()
 
 
 @receiver(post_delete, dispatch_uid="caching.page_deleted")

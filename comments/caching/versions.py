@@ -12,12 +12,17 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from comments.caching import pagecache
 from comments.caching.models import ContentVersion
+from comments.models.post import post_model
 
 SITE = "site"
+# When the next post dated in the future comes due: nothing is saved then, so
+# the first request after that moment moves the site's version itself.
+REVEAL = "reveal"
 _SOURCE_DIRS = ("blog", "comments", "config", "templates", "locale")
 _SOURCE_SUFFIXES = (".py", ".html", ".mo", ".txt", ".xml", ".json")
 _EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
@@ -43,15 +48,49 @@ def bump(*post_pks, all_posts=False):
     transaction.on_commit(pagecache.clear)
 
 
+def schedule_reveal():
+    """Note when the next live post dated in the future comes due, if any."""
+    due = (
+        post_model()
+        .objects.live()
+        .filter(date__gt=timezone.now())
+        .aggregate(first=Min("date"))["first"]
+    )
+    if due is None:
+        ContentVersion.objects.filter(key=REVEAL).delete()
+    else:
+        ContentVersion.objects.update_or_create(key=REVEAL, defaults={"changed_at": due})
+
+
+def _reveal_due():
+    """A post's date has come: it appears in listings, feeds and sidebars now."""
+    with transaction.atomic():
+        bump(all_posts=True)
+        schedule_reveal()
+
+
+def reveal_if_due() -> bool:
+    """For cron: pages served from the page cache reach no app to notice."""
+    due = ContentVersion.objects.filter(key=REVEAL, changed_at__lte=timezone.now()).exists()
+    if due:
+        _reveal_due()
+    return due
+
+
 def current(request, *keys):
     """The versions of these keys, read once per request in one query; a key
-    never bumped has a fixed old version."""
+    never bumped has a fixed old version. Reading the site's version also
+    notices a post whose date has come."""
     known = request.__dict__.setdefault("_content_versions", {})
     missing = [key for key in keys if key not in known]
     if missing:
+        wanted = [*missing, REVEAL] if SITE in missing else missing
         found = dict(
-            ContentVersion.objects.filter(key__in=missing).values_list("key", "changed_at")
+            ContentVersion.objects.filter(key__in=wanted).values_list("key", "changed_at")
         )
+        if SITE in missing and found.get(REVEAL) and found[REVEAL] <= timezone.now():
+            _reveal_due()
+            found[SITE] = fresh(SITE)
         known.update({key: found.get(key, _EPOCH) for key in missing})
     return [known[key] for key in keys]
 

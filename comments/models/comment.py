@@ -3,7 +3,6 @@ a moderation status and the body rendered once, at save time."""
 
 from enum import nonmember
 
-from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -11,15 +10,8 @@ from django_comments_xtd.models import XtdComment, XtdCommentManager
 
 from comments.caching import versions
 from comments.mentions import Candidate
+from comments.models.post import post_model
 from comments.rendering import render_body
-
-POST_MODEL = "blog.BlogPage"
-
-
-def post_model():
-    """The page type comments hang on, found through the app registry: blog
-    imports comments' public surface, so comments never import blog."""
-    return apps.get_model(POST_MODEL)
 
 
 class CommentQuerySet(models.QuerySet):

@@ -1,7 +1,11 @@
+import datetime
+import time
+
 from django.core.management import call_command
+from django.utils import timezone
 from django_comments.models import Comment as BaseComment
 
-from tests.factories import CommentFactory
+from tests.factories import BlogPageFactory, CommentFactory
 
 
 def test_clear_page_cache_empties_the_directory(db, settings, tmp_path, capsys):
@@ -24,3 +28,20 @@ def test_clear_page_cache_renews_every_fragment(client, post, settings):
     assert "Vorher" in client.get(post.url).content.decode()  # nobody was told
     call_command("clear_page_cache")
     assert "Nachher" in client.get(post.url).content.decode()
+
+
+def test_reveal_due_posts_renews_the_caches_when_a_post_comes_due(
+    post, blog_index, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_DIR = str(tmp_path / "pages")
+    soon = timezone.now() + datetime.timedelta(seconds=1)
+    BlogPageFactory(parent=blog_index, slug="bald", date=soon).save_revision().publish()
+    cached = tmp_path / "pages" / "index.de.html"
+    cached.parent.mkdir(parents=True)
+    cached.write_text("<p>ohne den neuen Beitrag</p>")
+    call_command("reveal_due_posts")
+    assert cached.exists()  # not yet
+    time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.05)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reveal_due_posts")
+    assert not cached.exists()

@@ -2,9 +2,13 @@
 discussion, the post and the sidebar come from caches: each change moves a
 version the cache keys are made of (comments/caching/versions.py)."""
 
+import datetime
+import time
+
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
+from django.utils import timezone
 
 from comments import posting
 from comments.accounts.own_comments import rename_own_comments
@@ -159,3 +163,14 @@ def test_own_pending_comment_is_merged_in_without_touching_the_shared_entry(
     with django_assert_max_num_queries(12):
         assert not shown(other, post, "Bitte freischalten")
     assert shown(other, post, "Öffentlich")
+
+
+def test_a_post_dated_in_the_future_appears_when_its_date_comes(client, post, blog_index):
+    """Nothing is saved at that moment: the first request after it moves the version."""
+    soon = timezone.now() + datetime.timedelta(seconds=1)
+    later = BlogPageFactory(parent=blog_index, slug="bald", title="Bald da", date=soon)
+    later.save_revision().publish()
+    assert "Bald da" not in client.get("/").content.decode()
+    time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.05)
+    assert "Bald da" in client.get("/").content.decode()
+    assert "Bald da" in client.get("/feed/").content.decode()
