@@ -14,12 +14,7 @@ for reading side by side, not for asserting. bench/README.md says more.
 
 import argparse
 import contextlib
-import datetime
-import http.client
-import importlib.metadata
 import os
-import platform
-import re
 import shlex
 import shutil
 import signal
@@ -32,11 +27,13 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.cpu import NCPU, _server_pids, _stop_own_children, _wordpress_pids, _worker_rss  # noqa: E402
+from bench.load import Measuring, _answers, _get, _loopback  # noqa: E402
+from bench.report import GUNICORNS, _fmt, _onepage_duration, _report  # noqa: E402
 from tests import servers  # noqa: E402  (the repository's server helpers)
 
 WP_DIR = REPO.parent / "shared" / "bench" / "wordpress"
@@ -44,13 +41,6 @@ WP_URL = "http://127.0.0.1:8081"
 WP_URLS_ENV = Path("/var/lib/wpbench/urls.env")
 SEED_PATH = "/social-web-kompetenz-a1-mobilkom/"
 SCALING_PATH = "/skalierungstest-kommentare/"
-TICK = os.sysconf("SC_CLK_TCK")
-NCPU = os.cpu_count() or 1
-QUIET_MAX = 0.25  # cores used by others below which a run may start
-DRAIN_MAX = 0.1  # cores our servers may still use once a run's backlog is done
-RSS_TARGET_MB = 150
-FIRST_ANSWER_TARGET_S = 3.0
-GUNICORNS = ("app", "onepage", "cached")  # Kommentar's app servers, by what they serve
 SERVICE_SHIM = """#!/bin/sh
 # setup.sh's `service mariadb status` fails where MariaDB runs without the pid file
 # the sysv script knows: treat a MariaDB that answers as running.
@@ -128,7 +118,7 @@ class Side:
         return statistics.median(values) if values else None
 
 
-class Bench:
+class Bench(Measuring):
     """Owns every process and resource the run creates, and gives each back in close()."""
 
     def __init__(self, args):
@@ -270,66 +260,6 @@ class Bench:
     def left(self):
         return self.deadline - time.monotonic()
 
-    def wait_quiet(self, ours):
-        """Wait (up to --quiet-wait s) until other processes use < QUIET_MAX cores."""
-        start = time.monotonic()
-        while True:
-            before = _snapshot(ours)
-            time.sleep(1)
-            if _foreign(before, _snapshot(ours)) < QUIET_MAX:
-                break
-            if time.monotonic() - start >= self.args.quiet_wait:
-                break
-        return time.monotonic() - start
-
-    def drain(self, ours):
-        """Wait until the servers have worked off what the clients left queued."""
-        start = time.monotonic()
-        while time.monotonic() - start < self.args.drain_wait:
-            before = _snapshot(ours)
-            time.sleep(1)
-            after = _snapshot(ours)
-            if _cores(before, after, own=True) < DRAIN_MAX:
-                return
-        self.notes.append(f"servers still busy {self.args.drain_wait}s after a run")
-
-    def wrk(self, url, duration, connections):
-        cmd = ["wrk", f"-t{self.args.threads}", f"-c{connections}", f"-d{duration}s"]
-        cmd += ["--latency", "--timeout", f"{self.args.timeout}s", url]
-        proc = self.spawn(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        output = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)  # wrk's own CPU: it is gone before we look
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            self.notes.append(f"wrk {url} exited with {proc.returncode}: {output[-300:]!r}")
-        return output, (usage.ru_utime + usage.ru_stime) * TICK
-
-    def measure(self, side, duration):
-        waited = self.wait_quiet(side.pids)
-        before = _snapshot(side.pids)
-        output, wrk_ticks = self.wrk(side.url, duration, self.args.connections)
-        after = _snapshot(side.pids)
-        run = _parse_wrk(output)
-        run["foreign"] = _foreign(before, after, extra_ours=wrk_ticks)
-        run["waited"] = waited
-        side.runs.append(run)
-        self.drain(side.pids)
-
-    def single_requests(self, side):
-        """Median time of sequential requests, one connection each (as curl)."""
-        self.wait_quiet(side.pids)
-        ttfbs, totals = [], []
-        start = time.monotonic()
-        while len(ttfbs) < self.args.samples and (
-            len(ttfbs) < 3 or time.monotonic() - start < self.args.sample_time
-        ):
-            _, headers, _, ttfb, total = _get(side.url)
-            ttfbs.append(ttfb * 1000)
-            totals.append(total * 1000)
-            if "X-Page-Cache" in headers:
-                side.page_cache.append(headers["X-Page-Cache"])
-        side.ttfb_ms, side.total_ms = statistics.median(ttfbs), statistics.median(totals)
-
     def row(self, row, sides):
         """Check, time and load each side of one row, the sides alternating."""
         if row.key == "cache":
@@ -363,156 +293,6 @@ class Bench:
             )
 
 
-# ---------------------------------------------------------------------- processes and CPU
-def _proc_table():
-    """pid -> (ppid, comm, cpu ticks incl. reaped children) for every process."""
-    table = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            raw = Path(f"/proc/{entry.name}/stat").read_text()
-        except OSError:
-            continue
-        comm, rest = raw[raw.index("(") + 1 : raw.rindex(")")], raw[raw.rindex(")") + 2 :].split()
-        ticks = sum(int(value) for value in rest[11:15])  # utime stime cutime cstime
-        table[int(entry.name)] = (int(rest[1]), comm, ticks)
-    return table
-
-
-def _tree(table, roots):
-    pids, todo = set(), [pid for pid in roots if pid in table]
-    while todo:
-        pid = todo.pop()
-        pids.add(pid)
-        todo += [child for child, (ppid, _, _) in table.items() if ppid == pid]
-    return pids
-
-
-def _stop_own_children():
-    """End what this process started and still runs: each child leads its own process
-    group (servers.py and spawn() start them so), which is ended as a whole."""
-    leaders = [pid for pid, (ppid, _, _) in _proc_table().items() if ppid == os.getpid()]
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in leaders:
-            with contextlib.suppress(OSError):
-                if os.getpgid(pid) == pid:
-                    os.killpg(pid, sig)
-        deadline = time.monotonic() + 10
-        while leaders and time.monotonic() < deadline:
-            for pid in list(leaders):
-                with contextlib.suppress(ChildProcessError):
-                    if os.waitpid(pid, os.WNOHANG)[0] == 0:
-                        continue
-                leaders.remove(pid)
-            time.sleep(0.1)
-
-
-def _pidfile(path):
-    with contextlib.suppress(OSError, ValueError):
-        return int(Path(path).read_text().split()[0])
-    return None
-
-
-def _wordpress_pids(table):
-    """nginx and php-fpm (from their pid files, with their workers) and MariaDB."""
-    roots = [_pidfile("/run/nginx.pid")] + [_pidfile(p) for p in Path("/run/php").glob("*.pid")]
-    pids = _tree(table, [pid for pid in roots if pid])
-    return pids | {pid for pid, (_, comm, _) in table.items() if comm == "mariadbd"}
-
-
-def _server_pids(bench, names, database=True):
-    """The processes of our servers `names`, with their children; with `database`, also
-    the PostgreSQL backends of our database, and Redis."""
-
-    def pids(table):
-        roots = [bench.servers[name].proc.pid for name in names if name in bench.servers]
-        found = _tree(table, roots)
-        if database and bench.pg_name:
-            for pid, (_, comm, _) in table.items():
-                if comm == "redis-server" or (comm == "postgres" and _is_backend(pid, bench)):
-                    found.add(pid)
-        return found
-
-    return pids
-
-
-def _is_backend(pid, bench):
-    with contextlib.suppress(OSError):
-        return f" {bench.pg_name} " in Path(f"/proc/{pid}/cmdline").read_text()
-    return False
-
-
-def _snapshot(ours):
-    """(busy ticks, total ticks, ticks of our processes), all machine-wide."""
-    with open("/proc/stat") as stat:
-        values = [int(v) for v in stat.readline().split()[1:9]]
-    user, nice, system, idle, iowait, irq, softirq, steal = values
-    # softirq is left out of both: on loopback it is mostly the benchmark's own traffic
-    # (a quarter of a core at 30,000 req/s), which the kernel charges to no process.
-    busy = user + nice + system + irq + steal
-    table = _proc_table()
-    return busy, busy + softirq + idle + iowait, sum(table[pid][2] for pid in ours(table))
-
-
-def _cores(before, after, own=False):
-    elapsed = (after[1] - before[1]) / NCPU
-    if elapsed <= 0:
-        return 0.0
-    used = after[2] - before[2] if own else after[0] - before[0]
-    return used / elapsed
-
-
-def _foreign(before, after, extra_ours=0):
-    """Cores used by everything but our processes (and wrk) between two snapshots."""
-    elapsed = (after[1] - before[1]) / NCPU
-    if elapsed <= 0:
-        return 0.0
-    return max(0.0, ((after[0] - before[0]) - (after[2] - before[2]) - extra_ours) / elapsed)
-
-
-def _worker_rss(server):
-    table = _proc_table()
-    rss = []
-    for pid, (ppid, _, _) in table.items():
-        if ppid == server.proc.pid:
-            with contextlib.suppress(OSError):
-                status = Path(f"/proc/{pid}/status").read_text()
-                rss.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-    return sorted(rss)
-
-
-# ---------------------------------------------------------------------- HTTP
-def _loopback(url):
-    host = urlsplit(url).hostname
-    if host not in ("127.0.0.1", "localhost"):
-        raise SystemExit(f"refusing a non-loopback URL: {url}")
-    return url
-
-
-def _get(url, timeout=120):
-    """status, headers, body, seconds to the headers, seconds to the end."""
-    parts = urlsplit(_loopback(url))
-    conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
-    start = time.perf_counter()
-    try:
-        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
-        response = conn.getresponse()
-        first = time.perf_counter() - start
-        body = response.read()
-        return response.status, response.headers, body, first, time.perf_counter() - start
-    finally:
-        conn.close()
-
-
-def _answers(url):
-    try:
-        _get(url, timeout=10)
-    except OSError:
-        return False
-    return True
-
-
 def _redis(db):
     import redis  # only for --database postgres
 
@@ -525,136 +305,6 @@ def _free_redis_db():
         if _redis(db).dbsize() == 0:
             return db
     raise SystemExit("no empty Redis database among 1..14")
-
-
-# ---------------------------------------------------------------------- wrk output
-def _ms(value):
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-
-
-def _parse_wrk(output):
-    def find(pattern, convert=float):
-        match = re.search(pattern, output, re.MULTILINE)
-        return convert(match.group(1)) if match else None
-
-    errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    return {
-        "rps": find(r"^Requests/sec:\s+([\d.]+)"),
-        "p50": find(r"^\s+50%\s+(\S+)", _ms),
-        "p99": find(r"^\s+99%\s+(\S+)", _ms),
-        "requests": find(r"^\s+(\d+) requests in", int),
-        "non2xx": find(r"Non-2xx or 3xx responses: (\d+)", int) or 0,
-        "socket_errors": sum(int(n) for n in errors.groups()) if errors else 0,
-        "raw": output,
-    }
-
-
-# ---------------------------------------------------------------------- report
-def _onepage_duration(args):
-    return args.duration_onepage or max(2 * args.duration, 30)
-
-
-def _fmt(value, digits=1):
-    return "–" if value is None else f"{value:,.{digits}f}"
-
-
-def _output(*cmd):
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    return done.stdout.strip()
-
-
-def _machine():
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), "?")
-    packages = ["wordpress", "nginx", "php8.2-fpm", "mariadb-server", "postgresql", "wrk"]
-    versions = [f"{p} {_output('dpkg-query', '-W', '-f=${Version}', p) or '–'}" for p in packages]
-    return [
-        f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
-        f"- `{_output('uname', '-a')}`",
-        f"- CPU: {cpu}, {NCPU} cores",
-        f"- Python {platform.python_version()}, Django {importlib.metadata.version('Django')}, "
-        f"Wagtail {importlib.metadata.version('wagtail')}, "
-        f"gunicorn {importlib.metadata.version('gunicorn')}",
-        f"- {', '.join(versions)}",
-    ]
-
-
-def _report(args, rows, bench):
-    lines = ["# Kommentar against the WordPress anchor", "", *_machine(), ""]
-    lines += [
-        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency "
-        f"(1,000 replies on one page: -d{_onepage_duration(args)}s), "
-        f"{args.runs} run(s) per side (median shown), WordPress and Kommentar alternating; "
-        f"Kommentar: gunicorn --workers {args.workers} --preload, {args.database}.",
-        "",
-        "| page | WordPress req/s | Kommentar req/s | ratio | target | met? | foreign load "
-        "(cores, WP / K) |",
-        "|---|---:|---:|---:|---:|---|---|",
-    ]
-    for row, sides in rows:
-        kommentar = sides[-1]
-        anchor = sides[0] if len(sides) == 2 else None
-        ratio = None
-        if anchor and anchor.rps() and kommentar.rps() is not None:
-            ratio = kommentar.rps() / anchor.rps()
-        target = f"≥{row.target:g}×" if row.target else "–"
-        met = "–" if ratio is None or not row.target else ("yes" if ratio >= row.target else "no")
-        foreign = " / ".join(
-            _fmt(max((run["foreign"] for run in side.runs), default=None) if side else None, 2)
-            for side in (anchor, kommentar)
-        )
-        lines.append(
-            f"| {row.label} | {_fmt(anchor.rps() if anchor else None)} | "
-            f"{_fmt(kommentar.rps())} | {_fmt(ratio, 2)}{'×' if ratio else ''} | {target} | "
-            f"{met} | {foreign} |"
-        )
-    lines += [
-        "",
-        "| page | side | URL | status | bytes | req/s | p50 ms | p99 ms | requests | non-2xx "
-        "| socket errors | single request ms (first byte / total) |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for row, sides in rows:
-        for side in sides:
-            runs = side.runs or [{}]
-            for run in runs:
-                lines.append(
-                    f"| {row.key} | {side.name} | {side.url} | {side.status} | "
-                    f"{_fmt(side.bytes, 0)} | {_fmt(run.get('rps'))} | {_fmt(run.get('p50'))} | "
-                    f"{_fmt(run.get('p99'))} | {_fmt(run.get('requests'), 0)} | "
-                    f"{run.get('non2xx', '–')} | {run.get('socket_errors', '–')} | "
-                    f"{_fmt(side.ttfb_ms)} / {_fmt(side.total_ms)} |"
-                )
-    lines += [
-        "",
-        "| Kommentar server | RSS per worker (MB) | first answer (s) |",
-        "|---|---|---:|",
-    ]
-    for name, server in bench.servers.items():
-        if name in GUNICORNS:
-            rss = ", ".join(f"{mb:.0f}" for mb in bench.rss.get(name, [])) or "–"
-            lines.append(f"| {name} | {rss} | {_fmt(server.first_answer_seconds, 2)} |")
-    worst = max((mb for rss in bench.rss.values() for mb in rss), default=None)
-    first = max(
-        (s.first_answer_seconds for n, s in bench.servers.items() if n in GUNICORNS),
-        default=None,
-    )
-    lines += [
-        "",
-        f"- RSS per gunicorn worker after the runs: at most {_fmt(worst, 0)} MB "
-        f"(target ≤{RSS_TARGET_MB} MB: "
-        f"{'met' if worst is not None and worst <= RSS_TARGET_MB else 'not met'}).",
-        f"- gunicorn start to first answer: at most {_fmt(first, 2)} s (target "
-        f"≤{FIRST_ANSWER_TARGET_S:g} s: "
-        f"{'met' if first is not None and first <= FIRST_ANSWER_TARGET_S else 'not met'}).",
-        "- foreign load: CPU cores used by other processes (and VM steal) during a wrk run; "
-        "runs above ~0.2 were disturbed.",
-    ]
-    lines += [f"- note: {note}" for note in dict.fromkeys(bench.notes)]
-    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------- main

@@ -45,8 +45,8 @@ class PageCacheMiddleware:
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        (site,) = versions.current(request, versions.SITE)
-        sites.remember(request, site)
+        site, posts = versions.current(request, versions.SITE, versions.POSTS)
+        sites.remember(request, posts)
         language = translation.get_language_from_request(request)
         etag = etag_for(site, language)
         last_modified = int(site.timestamp())
@@ -56,7 +56,7 @@ class PageCacheMiddleware:
             return not_modified
         response = self.get_response(request)
         if response.status_code == 200:
-            sites.learn(request, site)
+            sites.learn(request, posts)
         if _shareable(response):
             self._mark_shared(response, etag, last_modified)
             self._write_file(request, response, site, language)

@@ -3,6 +3,7 @@ Saves and deletes of comments and pages announce themselves through Django's
 and Wagtail's signals; a comment queryset's update() does so itself
 (CommentQuerySet), since it sends no signal."""
 
+from django.conf import settings
 from django.contrib.sites.models import Site as DjangoSite
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -34,14 +35,14 @@ def comment_deleted(sender, instance, **kwargs):
 @receiver(page_unpublished, dispatch_uid="caching.page_unpublished")
 @receiver(post_page_move, dispatch_uid="caching.page_moved")
 def page_changed(sender, instance, **kwargs):
-    versions.bump(instance.pk)
+    versions.bump(instance.pk, content=True)
     versions.schedule_reveal()
 
 
 @receiver(post_delete, dispatch_uid="caching.page_deleted")
 def page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page) and not isinstance(instance, Comment):
-        versions.bump(instance.pk)
+        versions.bump(instance.pk, content=True)
 
 
 def _everything_changed(sender, created=False, **kwargs):
@@ -49,6 +50,13 @@ def _everything_changed(sender, created=False, **kwargs):
     form. A row just created shows nowhere yet (settings are created with the
     defaults that applied before, on first use)."""
     if not created:
+        versions.bump(all_posts=True)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="caching.author")
+def author_changed(sender, instance, created=False, **kwargs):
+    """An author's name shows under their posts and on the listings."""
+    if not created and post_model().objects.filter(author=instance).exists():
         versions.bump(all_posts=True)
 
 

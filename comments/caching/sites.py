@@ -1,9 +1,10 @@
 """Which Wagtail site a request is for, and which page its path leads to,
-remembered per process and per site version. Wagtail looks both up with
-queries on every request, though they change only when a site or a page does,
-which moves the version. Both are handed to Wagtail through the attributes it
-caches them in on the request (`_wagtail_site`, `_wagtail_route_for_request`);
-only anonymous readers' requests use them (caching.middleware)."""
+remembered per process and per version of the posts (versions.POSTS). Wagtail
+looks both up with queries on every request, though they change only when a
+site or a page does, which moves that version (a comment does not). Both are
+handed to Wagtail through the attributes it caches them in on the request
+(`_wagtail_site`, `_wagtail_route_for_request`); only anonymous readers'
+requests use them (caching.middleware)."""
 
 from wagtail.models import Site
 

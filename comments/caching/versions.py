@@ -20,6 +20,9 @@ from comments.caching.models import ContentVersion
 from comments.models.post import post_model
 
 SITE = "site"
+# What does not show comments (a post's text, the sidebar): moved by posts,
+# pages, settings and tags, not by comments.
+POSTS = "posts"
 # When the next post dated in the future comes due: nothing is saved then, so
 # the first request after that moment moves the site's version itself.
 REVEAL = "reveal"
@@ -32,11 +35,14 @@ def post_key(post_pk) -> str:
     return f"post:{post_pk}"
 
 
-def bump(*post_pks, all_posts=False):
-    """Record a change of the site, of these posts' discussions, or of every post.
+def bump(*post_pks, all_posts=False, content=False):
+    """Record a change of the site, of these posts' discussions, or of every
+    post; `content` when more than comments changed (a post, a page, settings).
     The page cache is emptied once the change is committed."""
     now = timezone.now()
     keys = [SITE, *(post_key(pk) for pk in dict.fromkeys(str(pk) for pk in post_pks))]
+    if content or all_posts:
+        keys.append(POSTS)
     ContentVersion.objects.bulk_create(
         [ContentVersion(key=key, changed_at=now) for key in keys],
         update_conflicts=True,
@@ -84,13 +90,16 @@ def current(request, *keys):
     known = request.__dict__.setdefault("_content_versions", {})
     missing = [key for key in keys if key not in known]
     if missing:
-        wanted = [*missing, REVEAL] if SITE in missing else missing
+        # The site's version comes with the others every page needs, in one query.
+        wanted = [*missing, REVEAL, POSTS] if SITE in missing else missing
         found = dict(
             ContentVersion.objects.filter(key__in=wanted).values_list("key", "changed_at")
         )
         if SITE in missing and found.get(REVEAL) and found[REVEAL] <= timezone.now():
             _reveal_due()
-            found[SITE] = fresh(SITE)
+            found[SITE], found[POSTS] = fresh(SITE), fresh(POSTS)
+        if SITE in missing:
+            missing.append(POSTS)
         known.update({key: found.get(key, _EPOCH) for key in missing})
     return [known[key] for key in keys]
 

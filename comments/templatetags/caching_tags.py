@@ -1,6 +1,7 @@
 """What templates need so that a page can be shared between readers: a CSRF
-field only on personal pages, and the site's version for fragment cache keys
-({% wagtailcache 86400 "sidebar" blog_index.pk site_v LANGUAGE_CODE %})."""
+field only on personal pages, and the versions for fragment cache keys: the
+site's where comments show, the posts' where none do
+({% wagtailcache 86400 "sidebar" blog_index.pk posts_v LANGUAGE_CODE %})."""
 
 from django import template
 from django.utils.html import format_html
@@ -23,4 +24,11 @@ def csrf_field(context):
 def site_version(context):
     """The version of everything readers see, read once per request."""
     (version,) = versions.current(context["request"], versions.SITE)
+    return versions.token(version)
+
+
+@register.simple_tag(takes_context=True)
+def posts_version(context):
+    """The version of what shows no comments: a post's text, the sidebar."""
+    (version,) = versions.current(context["request"], versions.POSTS)
     return versions.token(version)

@@ -32,13 +32,14 @@ def _form(request, post, reply_to):
 def _shared_form(request, post, context):
     """The form as every anonymous reader gets it (no name remembered, no draft,
     no reply chosen) renders the same for all: cached per post, language and
-    version, for an hour at most, so that its timestamp stays fresh."""
+    version of the posts (comments change nothing in it), for an hour at most,
+    so that its timestamp stays fresh."""
     key = ":".join(
         [
             "comment-form",
             str(post.pk),
             translation.get_language() or "",
-            versions.token(versions.current(request, versions.SITE)[0]),
+            versions.token(versions.current(request, versions.POSTS)[0]),
             "open" if post.comments_open else "closed",
             str(int(time.time() // 3600)),
         ]

@@ -1,6 +1,7 @@
 """Listing pages cost a fixed number of SQL queries, however many posts they show."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -40,5 +41,13 @@ def test_listing_query_count_does_not_grow_with_posts(
 
 def test_post_page_query_count_is_bounded(client, post, django_assert_max_num_queries):
     client.get(post.url)
+    with django_assert_max_num_queries(12):
+        assert client.get(post.url).status_code == 200
+
+
+def test_a_post_page_built_from_scratch_stays_bounded(client, post, django_assert_max_num_queries):
+    """Every cache empty: the discussion, the post, the sidebar and the form are built."""
+    client.get(post.url)
+    cache.clear()
     with django_assert_max_num_queries(20):
         assert client.get(post.url).status_code == 200

@@ -174,3 +174,21 @@ def test_a_post_dated_in_the_future_appears_when_its_date_comes(client, post, bl
     time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.05)
     assert "Bald da" in client.get("/").content.decode()
     assert "Bald da" in client.get("/feed/").content.decode()
+
+
+def test_a_comment_leaves_the_post_and_the_sidebar_cached(
+    client, post, django_assert_max_num_queries
+):
+    """Only the discussion depends on comments; the first request after a new one
+    rebuilds that alone."""
+    client.get(post.url)
+    CommentFactory(post=post, comment="Noch einer")
+    with django_assert_max_num_queries(12):
+        assert shown(client, post, "Noch einer")
+
+
+def test_an_authors_new_name_shows_at_once(client, post, author):
+    client.get(post.url)
+    author.first_name, author.last_name = "Luca", "Neumann"
+    author.save()
+    assert "Luca Neumann" in client.get(post.url).content.decode()
