@@ -4,6 +4,7 @@ value is escaped here, except the body, which rendering.py made safe at save
 time (and a linkback's, which is stripped to text)."""
 
 from dataclasses import dataclass
+from html import unescape
 
 from django.urls import reverse
 from django.utils import timezone
@@ -98,6 +99,13 @@ def _actions(node, links, labels):
     return "".join(parts)
 
 
+def _excerpt(html):
+    """A linkback's excerpt as plain text: its stored HTML is already escaped
+    ("&lt;"), so tags go, entities become characters, then everything is
+    escaped once, never twice ("&amp;lt;")."""
+    return escape(unescape(strip_tags(html)))
+
+
 def _node(node, links, labels, out):
     name = escape(node.name)
     mention = f' data-mention="{name}"' if node.mentionable else ""
@@ -108,8 +116,7 @@ def _node(node, links, labels, out):
     )
     if node.is_pending:
         out.append(f'<p class="comment__awaiting">{labels["awaiting"]}</p>')
-    # A linkback's excerpt is text from another site: tags stripped, then escaped.
-    body = f"<p>[…] {escape(strip_tags(node.html))} […]</p>" if node.is_linkback else node.html
+    body = f"<p>[…] {_excerpt(node.html)} […]</p>" if node.is_linkback else node.html
     out.append(f'<div class="comment__content">{body}</div>')
     out.append(f'<div class="comment__actions">{_actions(node, links, labels)}</div></article>')
     if node.children:

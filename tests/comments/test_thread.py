@@ -172,3 +172,13 @@ def test_only_approved_comments_offer_their_name_for_mentions(client, post):
     page = BeautifulSoup(client.get(post.url).content, "html.parser")
     assert page.select_one(f"#comment-{guest.pk}")["data-mention"] == "Vu"
     assert not page.select_one(f"#comment-{ping.pk}").has_attr("data-mention")
+
+
+def test_a_linkback_excerpt_is_escaped_once(client, post):
+    """Stored HTML is escaped already; the page must not show "&amp;lt;"."""
+    CommentFactory(post=post, kind="pingback", comment='Ein <b>Tag</b> & "Zitat" <script>')
+    html = client.get(post.url).content.decode()
+    excerpt = BeautifulSoup(html, "html.parser").select_one(".comment--pingback .comment__content")
+    assert excerpt.get_text() == '[…] Ein <b>Tag</b> & "Zitat" <script> […]'
+    assert "&amp;lt;" not in html
+    assert "<script>" not in html.split('class="comment__content"', 1)[1].split("</div>", 1)[0]
