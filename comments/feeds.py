@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from comments.caching import versions
 from comments.models import Comment, post_model
+from comments.rendering import strip_controls
 from comments.thread import PublicComment, public_view
 
 # A feed is read away from the blog, without a base: site-relative links (the
@@ -109,11 +110,14 @@ class CommentsRssFeed(CachedFeed):
             if c.object_pk in posts
         ]
 
+    # Stored text is cleaned of control characters when saved; a feed cleans
+    # again, since one such character anywhere would make the whole feed a 500.
     def item_title(self, item):
-        return _("%(name)s on “%(title)s”") % {
+        title = _("%(name)s on “%(title)s”") % {
             "name": item.comment.name,
             "title": item.post_title,
         }
+        return strip_controls(title, single_line=True)
 
     def item_link(self, item):
         return f"{item.post_url}#{item.comment.anchor}"
@@ -124,13 +128,13 @@ class CommentsRssFeed(CachedFeed):
     def item_description(self, item):
         parts = urlsplit(item.post_url)
         root = f"{parts.scheme}://{parts.netloc}/"
-        return _SITE_RELATIVE_HREF.sub(f'href="{root}', item.comment.html)
+        return strip_controls(_SITE_RELATIVE_HREF.sub(f'href="{root}', item.comment.html))
 
     def item_pubdate(self, item):
         return item.comment.date
 
     def item_author_name(self, item):
-        return item.comment.name
+        return strip_controls(item.comment.name, single_line=True)
 
 
 class CommentsAtomFeed(CommentsRssFeed):

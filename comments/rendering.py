@@ -24,6 +24,7 @@ ALLOWED_TAGS = {"p", "br", "a", "strong", "code"}
 LINK_REL = "nofollow ugc noopener"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _ATOM = re.compile(r"\x00(\d+)\x01")
 _CODE = re.compile(r"`([^`\n]+)`")
@@ -40,6 +41,13 @@ def render_body(text: str, candidates: Sequence[Candidate] = ()) -> str:
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
     paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
     return sanitize("".join(_paragraph(p, candidates) for p in paragraphs))
+
+
+def strip_controls(text: str, *, single_line: bool = False) -> str:
+    """Control characters have no place in stored text (XML 1.0 forbids them, so
+    one would break every feed): a text keeps tabs and line breaks, a name, an
+    address or a title keeps none."""
+    return (_LINE_CONTROL if single_line else _CONTROL).sub("", text or "")
 
 
 def count_links(text: str) -> int:

@@ -11,7 +11,7 @@ from django_comments_xtd.models import XtdComment, XtdCommentManager
 from comments.caching import versions
 from comments.mentions import Candidate
 from comments.models.post import post_model
-from comments.rendering import render_body
+from comments.rendering import render_body, strip_controls
 
 
 class CommentQuerySet(models.QuerySet):
@@ -147,6 +147,7 @@ class Comment(XtdComment):
         return not (self.status == held and getattr(self, "_saved_status", held) == held)
 
     def save(self, *args, **kwargs):
+        self.strip_controls()
         edited = getattr(self, "_saved_text", self.comment) != self.comment
         if not self.body_html or edited:
             self.render_body()
@@ -155,6 +156,12 @@ class Comment(XtdComment):
         self._sync_flags()
         super().save(*args, **kwargs)
         self._saved_text, self._saved_status = self.comment, self.status
+
+    def strip_controls(self):
+        """Every text a commenter or another site sent, cleaned where it is stored."""
+        for name in ("user_name", "user_email", "user_url"):
+            setattr(self, name, strip_controls(getattr(self, name), single_line=True))
+        self.comment = strip_controls(self.comment)
 
     def render_body(self):
         """Render once, at save time: readers get stored HTML, never a re-parse."""

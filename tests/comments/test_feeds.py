@@ -3,8 +3,11 @@ import xml.etree.ElementTree as ET
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_comments.models import Comment as BaseComment
 
+from comments.models import Comment
 from tests.factories import CommentFactory, UserFactory
+from tests.helpers import comment_form_data
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -73,3 +76,24 @@ def test_a_feed_is_built_once_per_change(client, post):
     with CaptureQueriesContext(connection) as rebuilt:
         assert b"Zweiter" in client.get("/comments/feed/").content
     assert len(kept) < len(rebuilt)
+
+
+def test_a_control_character_in_a_name_is_dropped_and_breaks_no_feed(client, post):
+    """A known address is approved at once; its name once carried \\x02 into
+    every comment feed, which XML 1.0 cannot hold (500)."""
+    CommentFactory(post=post, user_name="Marcus", user_email="marcus@example.org")
+    data = comment_form_data(post, name="Marcus\x02Greyer", comment="Mit\x07 Steuerzeichen")
+    assert client.post("/comments/post/", data).status_code == 303
+    stored = Comment.objects.latest("pk")
+    assert (stored.user_name, stored.comment) == ("MarcusGreyer", "Mit Steuerzeichen")
+    for url in ("/comments/feed/", "/comments/feed/atom/", post.url + "feed/"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_feed_survives_control_characters_stored_behind_the_models_back(client, post):
+    comment = CommentFactory(post=post)
+    BaseComment.objects.filter(pk=comment.pk).update(user_name="Böse\x0bName")
+    cache.clear()
+    feed = client.get("/comments/feed/")
+    assert feed.status_code == 200
+    assert "BöseName" in feed.content.decode()
