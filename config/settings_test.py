@@ -22,6 +22,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+LANGUAGE_COOKIE_SECURE = False
 LANGUAGE_CODE = "de"
 AKISMET_API_KEY = ""
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -60,3 +60,12 @@ def test_language_switch_from_another_site_is_refused(post):
     own = browser.post("/i18n/setlang/", data, headers={"Sec-Fetch-Site": "same-origin"})
     assert own.status_code == 302
     assert own.cookies["django_language"].value == "en"
+
+
+def test_the_language_cookie_is_for_the_server_only(client, post, settings):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": post.url})
+    cookie = response.cookies["django_language"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert bool(cookie["secure"]) is bool(settings.LANGUAGE_COOKIE_SECURE)
+    assert settings.LANGUAGE_COOKIE_SECURE == settings.SESSION_COOKIE_SECURE
