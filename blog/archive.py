@@ -144,7 +144,8 @@ def for_category(index, slug):
 
 
 def for_month(index, year, month=None):
-    if not 1 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
+    # Year 1 leaves no room for time zone arithmetic (its first hour in UTC is in year 0).
+    if not 2 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
         raise Http404(_("No such month."))
     posts = index.get_posts().filter(date__year=year)
     if month is None:

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from comments import comment_list
 from comments.caching import versions
-from comments.models import Comment
+from comments.models import MAX_ID, Comment
 from comments.thread import public_view, thread_for
 
 TIMEOUT = 24 * 3600
@@ -98,6 +98,8 @@ def reply_target(post, comment_id):
     try:
         wanted = int(comment_id)
     except (TypeError, ValueError):
+        return None
+    if not 0 < wanted <= MAX_ID:
         return None
     comment = (
         Comment.objects.for_post(post)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.forms import XtdCommentForm
 
 from comments.accounts.names import public_name
-from comments.models import Comment
+from comments.models import MAX_ID, Comment
 
 FORM_MAX_AGE = datetime.timedelta(days=30)
 LENGTH_ERROR = _(
@@ -55,6 +55,10 @@ class CommentTextForm(forms.Form):
 
 
 class CommentForm(XtdCommentForm):
+    # A comment id fits a 64-bit column: a bigger number is a bad request, not a 500.
+    reply_to = forms.IntegerField(
+        required=True, initial=0, min_value=0, max_value=MAX_ID, widget=forms.HiddenInput()
+    )
     save_info = forms.BooleanField(
         required=False,
         label=_("Save my name, email, and website in this browser for the next time I comment."),
@@ -89,6 +93,8 @@ class CommentForm(XtdCommentForm):
         FORM_MAX_AGE instead of django_comments' two hours. The security hash
         still proves the timestamp is ours."""
         timestamp = self.cleaned_data["timestamp"]
+        if not 0 <= timestamp <= MAX_ID:
+            raise forms.ValidationError("Timestamp check failed")
         age = time.time() - timestamp
         if age > FORM_MAX_AGE.total_seconds() or age < -300:
             raise forms.ValidationError("Timestamp check failed")

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments import notifications, subscriptions
-from comments.models import Comment, post_model
+from comments.models import MAX_ID, Comment, post_model
 from comments.moderation import pipeline, reasons, status
 from comments.readers import client_ip, remember
 
@@ -17,6 +17,8 @@ def commentable_post(data):
     try:
         pk = int(data.get("object_pk", ""))
     except ValueError:
+        return None
+    if not 0 < pk <= MAX_ID:  # beyond a 64-bit column: no such post, not a 500
         return None
     return post_model().objects.published().filter(pk=pk).first()
 

@@ -2,7 +2,7 @@
 
 from comments.caching.models import ContentVersion
 from comments.linkbacks.models import IncomingWebmention, OutgoingPing
-from comments.models.comment import Comment, CommentManager, CommentQuerySet, post_model
+from comments.models.comment import MAX_ID, Comment, CommentManager, CommentQuerySet, post_model
 from comments.models.settings import (
     ModerationSettings,
     _default_flood_seconds,
@@ -11,6 +11,7 @@ from comments.models.settings import (
 from comments.models.subscription import Subscription
 
 __all__ = [
+    "MAX_ID",
     "Comment",
     "CommentManager",
     "CommentQuerySet",

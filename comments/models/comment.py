@@ -13,6 +13,9 @@ from comments.mentions import Candidate
 from comments.models.post import post_model
 from comments.rendering import render_body, strip_controls
 
+# The largest id a 64-bit primary key holds: a bigger number names nothing.
+MAX_ID = 2**63 - 1
+
 
 class CommentQuerySet(models.QuerySet):
     """The words the rest of the code uses for comments: no module outside
