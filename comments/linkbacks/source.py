@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import mf2py
 from bs4 import BeautifulSoup
 from bs4.dammit import EncodingDetector
+from bs4.element import NavigableString, TemplateString
 from django.utils.text import Truncator
 
 from comments.linkbacks import safe_fetch
@@ -100,15 +101,20 @@ def title_of(soup, fallback):
 
 def excerpt_around(soup, anchor, words=EXCERPT_WORDS):
     """About `words` words of the text around the link, the link's own included."""
+    holding_the_link = set(map(id, anchor.parents))
     for tag in soup.find_all(_SKIP):
-        tag.decompose()
+        if id(tag) in holding_the_link:
+            tag.unwrap()  # a link in <noscript> or <template> is still a link
+        else:
+            tag.decompose()
     # Words break at blocks and line breaks only: "<a>dort</a>," stays "dort,".
     for tag in soup.find_all(_BLOCKS):
         tag.insert_before(" ")
         tag.insert_after(" ")
     anchor.insert_before(f" {_MARK} ")
     body = soup.body or soup
-    tokens = body.get_text("").split()
+    # A <template>'s text is kept apart by BeautifulSoup; it counts when the link is in it.
+    tokens = body.get_text("", types=(NavigableString, TemplateString)).split()
     try:
         at = tokens.index(_MARK)
     except ValueError:

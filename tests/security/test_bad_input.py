@@ -3,6 +3,7 @@ found these with DEBUG off)."""
 
 import pytest
 
+from comments.linkbacks import source
 from comments.models import Comment
 from tests.factories import CommentFactory
 from tests.helpers import comment_form_data
@@ -49,3 +50,16 @@ def test_a_huge_replytocom_is_ignored(client, post):
 )
 def test_absurd_archive_and_status_addresses_are_no_500(client, post, path):
     assert client.get(path).status_code in (200, 404)
+
+
+@pytest.mark.parametrize("wrapper", ["noscript", "template"])
+def test_a_link_inside_noscript_or_template_is_read(wrapper):
+    """It crashed the handlers: the wrapper was removed with the link in it."""
+    target = "https://blog.example.org/post/"
+    html = (
+        f"<html><head><title>Quelle</title></head><body><p>Davor.</p>"
+        f'<{wrapper}><p>Siehe <a href="{target}">dort</a> bitte.</p></{wrapper}></body></html>'
+    )
+    page = source.inspect(html, "https://other.example/a/", target)
+    assert page.title == "Quelle"
+    assert "dort" in page.excerpt
