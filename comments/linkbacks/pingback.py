@@ -4,7 +4,7 @@
 from urllib.parse import urlsplit
 from xmlrpc.client import Fault, loads
 
-from comments.linkbacks import receive, source, targets
+from comments.linkbacks import addresses, receive, source, targets
 from comments.models import Comment
 from comments.moderation import ratelimit
 from comments.moderation.pipeline import Refused
@@ -55,4 +55,13 @@ def call(body, *, ip=None, user_agent=""):
         raise Fault(UNKNOWN_METHOD, f"Unknown method: {method}")
     if len(params) != 2 or not all(isinstance(p, str) for p in params):
         raise Fault(BAD_PARAMS, "pingback.ping takes two strings: sourceURI and targetURI.")
-    return ping(params[0].strip(), params[1].strip(), ip=ip, user_agent=user_agent)
+    # The spec's faults: a source that cannot exist, a target that is none of ours.
+    try:
+        source_url = addresses.web_url(params[0], "sourceURI")
+    except addresses.BadAddress as error:
+        raise Fault(SOURCE_MISSING, str(error)) from error
+    try:
+        target_url = addresses.web_url(params[1], "targetURI")
+    except addresses.BadAddress as error:
+        raise Fault(TARGET_MISSING, str(error)) from error
+    return ping(source_url, target_url, ip=ip, user_agent=user_agent)

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from comments.linkbacks import receive, source
+from comments.linkbacks import addresses, receive, source
 from comments.models import Comment
 from comments.moderation import ratelimit
 from comments.moderation.pipeline import Refused
@@ -36,9 +36,10 @@ def _claimed(data, url):
 
 def accept(data, post, *, ip=None, user_agent=""):
     """Check and store one trackback; the answer is the XML the sender expects."""
-    url = (data.get("url") or "").strip()
-    if not url or urlsplit(url).scheme not in ("http", "https"):
-        return answer("The url parameter is missing or is not an http(s) URL.")
+    try:
+        url = addresses.web_url(data.get("url"), "url parameter")
+    except addresses.BadAddress as error:
+        return answer(str(error))
     if not post.pings_open("trackback"):
         return answer("This post takes no trackbacks.")
     if ratelimit.linkback_exceeded(ip, urlsplit(url).hostname):

@@ -1,9 +1,7 @@
 """Webmention (W3C Recommendation, 12 January 2017): validate at once, verify
 the source in a background task, answer 202 with a status URL."""
 
-from urllib.parse import urlsplit
-
-from comments.linkbacks import receive, source, targets
+from comments.linkbacks import addresses, receive, source, targets
 from comments.linkbacks.models import IncomingWebmention
 from comments.models import Comment
 from comments.moderation.pipeline import Refused
@@ -16,11 +14,10 @@ class Invalid(Exception):
 
 
 def _url(value, name):
-    value = (value or "").strip()
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Invalid(f"The {name} must be an http or https URL.")
-    return value
+    try:
+        return addresses.web_url(value, name)
+    except addresses.BadAddress as error:
+        raise Invalid(str(error)) from error
 
 
 def validate(data):
