@@ -40,6 +40,9 @@ def cache(env: environ.Env) -> dict:
     return env.cache_url_config("locmemcache://kommentar")
 
 
+EMAIL_TIMEOUT = 10
+
+
 def email(env: environ.Env, debug: bool, mail_dir: Path | None = None) -> dict:
     """EMAIL_URL; without one, DEBUG writes each mail to a file in `mail_dir`
     (readable with `make mail`, not mixed into the log) and production uses
@@ -50,7 +53,15 @@ def email(env: environ.Env, debug: bool, mail_dir: Path | None = None) -> dict:
             "EMAIL_FILE_PATH": str(mail_dir),
         }
     default = "consolemail://" if debug else "smtp://localhost:25"
-    return env.email_url("EMAIL_URL", default=default)
+    config = env.email_url("EMAIL_URL", default=default)
+    # A server that accepts the connection and never answers must not hold a
+    # worker forever: EMAIL_TIMEOUT seconds per network operation, unless the
+    # URL sets one (?timeout=).
+    from_url = config.get("OPTIONS", {}).pop("TIMEOUT", None)
+    config["EMAIL_TIMEOUT"] = int(from_url or env.int("EMAIL_TIMEOUT", default=EMAIL_TIMEOUT))
+    if not config.get("OPTIONS"):
+        config.pop("OPTIONS", None)
+    return config
 
 
 TASK_BACKENDS = {

@@ -3,6 +3,7 @@
 import socket
 import subprocess
 import sys
+import threading
 from email import message_from_bytes
 from pathlib import Path
 
@@ -208,3 +209,35 @@ def test_provider_without_credentials_shows_no_button(client, post, settings):
     html = client.get(post.url).content.decode()
     assert "comment-login__button--facebook" not in html
     assert "comment-login__button--account" in html
+
+
+def test_email_timeout_comes_from_the_environment_or_the_url(monkeypatch):
+    def timeout(**variables):
+        return from_env.email(make_env(monkeypatch, **variables), debug=False)["EMAIL_TIMEOUT"]
+
+    assert timeout(EMAIL_URL="smtp://mail.example.org:25") == from_env.EMAIL_TIMEOUT
+    assert timeout(EMAIL_URL="smtp://mail.example.org:25", EMAIL_TIMEOUT="3") == 3
+    assert timeout(EMAIL_URL="smtp://mail.example.org:25/?timeout=4") == 4
+
+
+def test_a_server_that_never_greets_does_not_hold_the_sender(settings):
+    """It accepts the connection and says nothing: the send fails instead of
+    waiting for as long as the server keeps the socket open."""
+    silent = socket.create_server(("127.0.0.1", 0))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = silent.getsockname()
+    settings.EMAIL_TIMEOUT = 1
+    outcome = []
+
+    def send():
+        try:
+            send_mail("Betreff", "Text", "blog@example.org", ["leserin@example.org"])
+        except OSError as error:  # socket.timeout, SMTPServerDisconnected
+            outcome.append(error)
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    sender.join(60)
+    silent.close()
+    assert not sender.is_alive()
+    assert outcome
