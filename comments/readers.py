@@ -19,8 +19,8 @@ _AUTHOR_FIELDS = ("name", "email", "url")
 
 
 def client_ip(request):
-    """REMOTE_ADDR only: behind a proxy, set it from X-Forwarded-For in the proxy
-    or middleware you trust, never from a header a client can forge."""
+    """REMOTE_ADDR only: behind trusted proxies, ClientAddressMiddleware has put the
+    reader's address there (comments/client_address.py), never a forged one."""
     return request.META.get("REMOTE_ADDR") or None
 
 

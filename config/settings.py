@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "comments.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "comments.caching.middleware.PageCacheMiddleware",
@@ -228,6 +229,12 @@ LINKBACKS_MAX_ATTEMPTS = env.int("LINKBACKS_MAX_ATTEMPTS", default=3)
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
 BLOG_FEED_ITEMS = env.int("BLOG_FEED_ITEMS", default=20)
 BLOG_FEED_FULL_TEXT = env.bool("BLOG_FEED_FULL_TEXT", default=True)
+
+# Proxies whose X-Forwarded-For is believed (nginx on the same host: 127.0.0.1).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# allauth reads REMOTE_ADDR, which ClientAddressMiddleware has set; it must not
+# read X-Forwarded-For itself, which a reader can write.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 
 # The language a reader chose in the footer: only the server reads it.
 LANGUAGE_COOKIE_HTTPONLY = True

@@ -453,7 +453,9 @@ def stack(tmp_path_factory):
             extra={
                 "BASE_URL": base_url,
                 "CSRF_TRUSTED_ORIGINS": base_url,
-                # Every test request comes from 127.0.0.1.
+                # nginx runs on this host; readers are everyone else.
+                "TRUSTED_PROXIES": "127.0.0.1",
+                # Every test request but one comes from 127.0.0.1.
                 "COMMENTS_FLOOD_SECONDS": 0,
                 "COMMENTS_RATE_LIMIT": "1000/600",
             },
@@ -628,7 +630,7 @@ else:
     before = comment.status
     if approve and comment.status != Comment.Status.APPROVED:
         set_status(comment, Comment.Status.APPROVED)
-    result({"before": before, "pk": comment.pk})
+    result({"before": before, "pk": comment.pk, "ip": comment.ip_address})
 """
 
 
@@ -734,3 +736,25 @@ def test_either_app_server_serves_alone(stack):
         assert (response.status_code, response.headers["x-page-cache"]) == (200, "BYPASS")
     miss, hit = miss_then_hit(stack, SEED)
     assert hit.text == miss.text
+
+
+def test_the_app_stores_the_readers_address_not_a_forged_one(stack):
+    """A reader at 127.0.0.2 (any loopback address but nginx's own) sends a
+    made-up X-Forwarded-For; nginx appends the address it sees, and the app,
+    trusting only nginx (TRUSTED_PROXIES=127.0.0.1), stores that one."""
+    page = stack.get(SEED)
+    form = CommentForm()
+    form.feed(page.text)
+    text = f"Von woanders {secrets.token_hex(4)}"
+    data = {**form.fields, "comment": text, "name": "Fern", "email": "fern@example.org"}
+    data.update(url="", honeypot="")
+    transport = httpx.HTTPTransport(local_address="127.0.0.2")
+    with httpx.Client(transport=transport, timeout=60) as reader:
+        posted = reader.post(
+            urljoin(stack.url(SEED), form.action),
+            data=data,
+            headers={"Origin": stack.nginx.url, "X-Forwarded-For": "198.51.100.23"},
+        )
+    assert posted.status_code == 303, posted.text[:2000]
+    stored = servers.shell(stack.env, COMMENT_STATUS, text=text, approve=False)
+    assert stored["ip"] == "127.0.0.2"
