@@ -204,6 +204,7 @@ COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)
 COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="20/600")
 COMMENTS_PURGE_SPAM_DAYS = env.int("COMMENTS_PURGE_SPAM_DAYS", default=30)
+COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=60)
 
 # Linkbacks (pingback, trackback, Webmention), in and out. Each protocol can be
 # switched off site-wide here, and per post with "allow pings".

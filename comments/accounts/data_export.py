@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from comments.accounts.erasure import user_emails
 from comments.models import Comment, Subscription
+from comments.moderation.purge import forget_after
 
 
 def _when(value):
@@ -64,6 +65,11 @@ def _comment(comment):
         "text": comment.comment,
         "ip_address": comment.ip_address,
         "user_agent": comment.user_agent,
+        "referrer": comment.referrer,
+        # Until when the three above are kept (None: already deleted).
+        "network_data_kept_until": _when(forget_after(comment))
+        if comment.ip_address or comment.user_agent or comment.referrer
+        else None,
     }
 
 

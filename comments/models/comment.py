@@ -15,6 +15,8 @@ from comments.rendering import render_body, strip_controls
 
 # The largest id a 64-bit primary key holds: a bigger number names nothing.
 MAX_ID = 2**63 - 1
+# Columns no page, feed or mail shows: changing them moves no cache version.
+NOT_SHOWN = {"ip_address", "user_agent", "referrer"}
 
 
 class CommentQuerySet(models.QuerySet):
@@ -25,7 +27,10 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.APPROVED)
 
     def update(self, **kwargs):
-        """Updates send no signal: move the versions of the posts they touch."""
+        """Updates send no signal: move the versions of the posts they touch,
+        unless only what no reader sees changes (network data)."""
+        if set(kwargs) <= NOT_SHOWN:
+            return super().update(**kwargs)
         posts = set(self.values_list("object_pk", flat=True))
         updated = super().update(**kwargs)
         if posts:

@@ -9,7 +9,7 @@ from django_tasks import task
 from comments.models import Comment
 from comments.moderation import spam, status
 from comments.moderation.pipeline import Feedback
-from comments.moderation.purge import purge
+from comments.moderation.purge import forget_addresses, purge
 from comments.tasks import retry_later
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def send_spam_feedback(comment_id, kind, attempt=1):
 
 @task()
 def purge_old_comments():
-    return purge()
+    return purge(), forget_addresses()
 
 
 @receiver(status.akismet_was_wrong)

@@ -1,6 +1,7 @@
 """A logged-in reader's own pages: "My comments", the data export, and
 deleting the account with the comments either removed or anonymised."""
 
+import datetime
 import json
 
 import pytest
@@ -213,3 +214,16 @@ def test_removing_a_middle_comment_lifts_its_subtree(post):
     assert (child.parent_id, child.level) == (root.pk, 1)
     assert (grandchild.parent_id, grandchild.level) == (child.pk, 2)
     assert (sibling.parent_id, sibling.level) == (root.pk, 1)
+
+
+def test_export_says_until_when_network_data_is_kept(logged_in, post, markus, settings):
+    settings.COMMENTS_IP_RETENTION_DAYS = 60
+    comment = own(post, markus, "Mit Adresse")
+    Comment.objects.filter(pk=comment.pk).update(ip_address="203.0.113.8", user_agent="Firefox")
+    exported = json.loads(logged_in.get("/accounts/export/").content)["comments"][0]
+    assert exported["ip_address"] == "203.0.113.8"
+    kept_until = datetime.datetime.fromisoformat(exported["network_data_kept_until"])
+    assert kept_until == comment.submit_date + datetime.timedelta(days=60)
+    Comment.objects.filter(pk=comment.pk).update(ip_address=None, user_agent="", referrer="")
+    exported = json.loads(logged_in.get("/accounts/export/").content)["comments"][0]
+    assert exported["network_data_kept_until"] is None

@@ -29,3 +29,24 @@ def test_purge_deletes_only_old_spam_and_trash(post, settings):
     settings.COMMENTS_PURGE_SPAM_DAYS = 0
     call_command("purge_comments", stdout=out)
     assert not Comment.objects.filter(status="spam").exists()
+
+
+def test_network_data_is_deleted_after_the_retention_period(post, settings, client):
+    settings.COMMENTS_IP_RETENTION_DAYS = 60
+    old = CommentFactory(
+        post=post,
+        submit_date=timezone.now() - datetime.timedelta(days=61),
+        ip_address="203.0.113.5",
+        user_agent="Firefox",
+        referrer="https://example.org/",
+    )
+    recent = CommentFactory(post=post, ip_address="203.0.113.6", user_agent="Chromium")
+    client.get(post.url)
+    out = StringIO()
+    call_command("purge_comments", stdout=out)
+    assert "network data of 1 older comments" in out.getvalue()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.ip_address, old.user_agent, old.referrer) == (None, "", "")
+    assert (recent.ip_address, recent.user_agent) == ("203.0.113.6", "Chromium")
+    assert old.comment  # the comment itself stays
