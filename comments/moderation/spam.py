@@ -3,6 +3,7 @@ request, always has a timeout, and marks its calls as tests outside production."
 
 import datetime
 import logging
+import time
 from dataclasses import dataclass
 
 import akismet
@@ -27,29 +28,52 @@ class SpamCheck:
         return self.result in (SPAM, DISCARD)
 
 
-class _RedirectTransport(httpx.HTTPTransport):
-    """Sends Akismet's fixed https://rest.akismet.com URLs to AKISMET_ENDPOINT
+class _Deadline(httpx.SyncByteStream):
+    """A response body read against the call's deadline, not per read: a server
+    that sends a byte a second would otherwise never time out."""
+
+    def __init__(self, stream, deadline):
+        self.stream, self.deadline = stream, deadline
+
+    def __iter__(self):
+        for chunk in self.stream:
+            if time.monotonic() > self.deadline:
+                raise httpx.ReadTimeout("Akismet did not answer within its deadline.")
+            yield chunk
+
+    def close(self):
+        self.stream.close()
+
+
+class _AkismetTransport(httpx.HTTPTransport):
+    """One deadline for the whole call (AKISMET_TIMEOUT seconds), and, with
+    AKISMET_ENDPOINT, Akismet's fixed https://rest.akismet.com URLs sent there
     instead: a fake Akismet on loopback in tests, or a proxy in odd networks."""
 
-    def __init__(self, endpoint, **kwargs):
+    def __init__(self, endpoint="", **kwargs):
         super().__init__(**kwargs)
-        self.endpoint = httpx.URL(endpoint)
+        self.endpoint = httpx.URL(endpoint) if endpoint else None
 
     def handle_request(self, request):
-        request.url = request.url.copy_with(
-            scheme=self.endpoint.scheme, host=self.endpoint.host, port=self.endpoint.port
-        )
-        request.headers["Host"] = request.url.netloc.decode()
-        return super().handle_request(request)
+        deadline = time.monotonic() + settings.AKISMET_TIMEOUT
+        if self.endpoint is not None:
+            request.url = request.url.copy_with(
+                scheme=self.endpoint.scheme, host=self.endpoint.host, port=self.endpoint.port
+            )
+            request.headers["Host"] = request.url.netloc.decode()
+        response = super().handle_request(request)
+        if time.monotonic() > deadline:
+            response.close()
+            raise httpx.ReadTimeout("Akismet did not answer within its deadline.", request=request)
+        response.stream = _Deadline(response.stream, deadline)
+        return response
 
 
 def _http_client():
-    endpoint = getattr(settings, "AKISMET_ENDPOINT", "")
-    transport = _RedirectTransport(endpoint) if endpoint else None
     return httpx.Client(
         timeout=settings.AKISMET_TIMEOUT,
         headers={"User-Agent": akismet.USER_AGENT},
-        transport=transport,
+        transport=_AkismetTransport(getattr(settings, "AKISMET_ENDPOINT", "")),
         follow_redirects=False,
     )
 

@@ -30,5 +30,17 @@ class _Handler(QuietHandler):
             return self.answer(200, "valid")
         if self.path.endswith(("/submit-spam", "/submit-ham")):
             return self.answer(200, "Thanks for making the web a better place.")
+        if mode == "trickle":  # headers at once, then "false" a byte every 1.5 s
+            return self.trickle(b"false", every=1.5)
         headers = {"X-akismet-pro-tip": "discard"} if mode == "discard" else {}
         return self.answer(200, "false" if mode == "ham" else "true", headers=headers)
+
+    def trickle(self, body, every):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for byte in body:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(every)

@@ -45,6 +45,7 @@ def test_no_key_skips_the_check(settings):
         ("spam", spam.SPAM),
         ("discard", spam.DISCARD),
         ("timeout", spam.ERROR),
+        ("trickle", spam.ERROR),  # a byte every 1.5 s: the call's deadline, not each read's
         ("error", spam.ERROR),
         ("invalid", spam.ERROR),
     ],
@@ -73,6 +74,7 @@ def known_reader(post):
         ("spam", "spam", "Akismet: spam"),
         ("discard", "spam", "Akismet: blatant spam"),
         ("timeout", "pending", "Akismet unavailable"),
+        ("trickle", "pending", "Akismet unavailable"),
         ("error", "pending", "Akismet unavailable"),
         ("invalid", "pending", "Akismet unavailable: invalid Akismet key"),
     ],
