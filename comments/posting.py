@@ -36,45 +36,55 @@ def _parent(comment, post):
     return parent.pk
 
 
-@transaction.atomic
-def store(comment, **context):
+def store(comment, after_save=None, **context):
     """Judge a new comment of any kind and save it; raises pipeline.Refused.
-    Spam is stored for the moderators but announced to nobody."""
+    Spam is stored for the moderators but announced to nobody.
+
+    The judge may wait seconds for Akismet, so it runs before any transaction:
+    a database lock held that long would stall every other writer. The save is
+    one short transaction under the comment write lock, in which the rules
+    about other comments (flood, duplicates) are checked once more."""
     pipeline.apply(comment, **context)
-    comment.save()
-    if comment.status != Comment.Status.SPAM:
-        notifications.comment_saved(comment)
+    with transaction.atomic():
+        Comment.objects.lock_for_writing()
+        pipeline.recheck(comment, **context)
+        comment.save()
+        if comment.status != Comment.Status.SPAM:
+            notifications.comment_saved(comment)
+            if after_save is not None:
+                after_save(comment)
     return comment
 
 
-@transaction.atomic
 def revise(comment):
     """A comment whose text changed (its writer edited it, or its linkback's
-    source changed) is judged again; if it was public and no longer is, the
-    moderators hear of it."""
+    source changed) is judged again, outside any transaction; if it was public
+    and no longer is, the moderators hear of it."""
     was_approved = comment.is_approved
     pipeline.apply(comment, is_edit=True)
     comment.edited_at = timezone.now()
     comment.body_html = ""
-    comment.save()
-    if was_approved and not comment.is_approved:
-        notifications.comment_saved(comment)
+    with transaction.atomic():
+        comment.save()
+        if was_approved and not comment.is_approved:
+            notifications.comment_saved(comment)
     return comment
 
 
-@transaction.atomic
 def submit(form, request, post):
     comment = form.get_comment_object(site_id=settings.SITE_ID)
     comment.ip_address = client_ip(request)
     comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
     comment.referrer = request.META.get("HTTP_REFERER", "")[:500]
     comment.parent_id = _parent(comment, post)
-    store(comment, honeypot=form.data.get("honeypot", ""))
-    if comment.status == Comment.Status.SPAM:
-        return comment
-    remember(request, comment)
-    if form.cleaned_data.get("followup") and comment.user_email:
-        notifications.subscription_saved(subscriptions.subscribe(post, comment))
+
+    def follow_up(saved):
+        if form.cleaned_data.get("followup") and saved.user_email:
+            notifications.subscription_saved(subscriptions.subscribe(post, saved))
+
+    store(comment, after_save=follow_up, honeypot=form.data.get("honeypot", ""))
+    if comment.status != Comment.Status.SPAM:
+        remember(request, comment)
     return comment
 
 

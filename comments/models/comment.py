@@ -3,7 +3,7 @@ a moderation status and the body rendered once, at save time."""
 
 from enum import nonmember
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment, XtdCommentManager
@@ -97,8 +97,20 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
+# Any fixed number: the advisory lock that new comments are stored under.
+_WRITE_LOCK = 0x4B6F6D6D
+
+
 class CommentManager(XtdCommentManager.from_queryset(CommentQuerySet)):
-    pass
+    def lock_for_writing(self):
+        """Inside a transaction: wait until no other transaction is storing a
+        comment, so that rules about other comments (flood, duplicates) hold
+        under concurrency. PostgreSQL takes an advisory lock until commit;
+        SQLite's transactions take the database's write lock when they begin."""
+        connection = connections[self.db]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITE_LOCK])
 
 
 class Comment(XtdComment):

@@ -132,6 +132,8 @@ def _duplicate(feedback, config):
 
 
 REFUSALS = [_closed, _honeypot, _flood, _duplicate]
+# The rules that depend on other comments: checked again under the write lock.
+RACY = [_flood, _duplicate]
 
 
 def _matches(keys, feedback):
@@ -224,3 +226,14 @@ def apply(comment, spam_client=None, **context):
         raise Refused(verdict.reason)
     comment.status, comment.status_reason = verdict.status, verdict.reason[:200]
     return verdict
+
+
+def recheck(comment, **context):
+    """Under the write lock, just before saving: the rules about other comments
+    again, since another comment may have been stored while this one was judged."""
+    feedback = Feedback.from_comment(comment, **context)
+    config = _config(feedback.post)
+    for rule in RACY:
+        reason = rule(feedback, config)
+        if reason:
+            raise Refused(str(reason))

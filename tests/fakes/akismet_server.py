@@ -1,5 +1,6 @@
 """A fake Akismet on 127.0.0.1, reached over real HTTP, that answers as told."""
 
+import threading
 import time
 from urllib.parse import parse_qs
 
@@ -11,6 +12,10 @@ class FakeAkismet(LoopbackServer):
         super().__init__(_Handler)
         self.mode = "ham"
         self.requests = []
+        # mode "hold": a comment-check waits for `release` (then answers ham);
+        # `holding` is set while one waits.
+        self.holding = threading.Event()
+        self.release = threading.Event()
 
 
 class _Handler(QuietHandler):
@@ -30,6 +35,10 @@ class _Handler(QuietHandler):
             return self.answer(200, "valid")
         if self.path.endswith(("/submit-spam", "/submit-ham")):
             return self.answer(200, "Thanks for making the web a better place.")
+        if mode == "hold" and self.path.endswith("/comment-check"):
+            server.holding.set()
+            server.release.wait(60)
+            return self.answer(200, "false")
         if mode == "trickle":  # headers at once, then "false" a byte every 1.5 s
             return self.trickle(b"false", every=1.5)
         headers = {"X-akismet-pro-tip": "discard"} if mode == "discard" else {}
