@@ -33,15 +33,15 @@ def retry_later(job, args, attempt, setting="TASKS_MAX_ATTEMPTS"):
 
 
 def send_or_retry(job, message, args, attempt):
-    """Send one mail; on SMTP trouble try again later, or raise on the last try."""
+    """Send one mail; on SMTP trouble queue the next try, then raise, so that the
+    queue records this try as failed (it was), not as done."""
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
         logger.warning("Mail %s failed (attempt %d): %s", job.name, attempt, error)
         if not retry_later(job, args, attempt):
             logger.error("Giving up on mail %s after %d attempts", job.name, attempt)
-            raise
-        return False
+        raise
     return True
 
 

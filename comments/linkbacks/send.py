@@ -144,6 +144,8 @@ def deliver(ping):
         ping.protocol = endpoint.protocol
         send = _webmention if endpoint.protocol == Protocol.WEBMENTION else _pingback
         return send(endpoint.url, post.get_full_url(), ping.target)
+    except safe_fetch.Refused as error:  # the fetcher's policy: no later try passes it
+        raise Permanent(str(error)) from error
     except safe_fetch.FetchError as error:
         raise Temporary(str(error)) from error
 

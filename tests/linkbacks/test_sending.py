@@ -3,7 +3,7 @@ post sends to it, against real HTTP servers on loopback."""
 
 import threading
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 from xmlrpc.client import Fault, dumps, loads
 
 import pytest
@@ -426,6 +426,18 @@ def test_unreachable_target_is_retried(target_site, new_post, closed_port):
     ping = OutgoingPing.objects.create(post=new_post(target), target=target)
     assert send.send(ping, final_attempt=False) is True
     assert (ping.outcome, ping.attempts) == ("retrying", 1)
+
+
+def test_a_target_the_fetcher_refuses_is_not_retried(target_site, new_post, settings):
+    """A private address stays private: no later try would pass the policy."""
+    settings.LINKBACKS_ALLOW_PRIVATE_HOSTS = False
+    target = webmention_target(target_site)
+    settings.LINKBACKS_ALLOWED_PORTS = [urlsplit(target).port]  # the address alone decides
+    ping = OutgoingPing.objects.create(post=new_post(target), target=target)
+    assert send.send(ping, final_attempt=False) is False
+    assert ping.outcome == "failed"
+    assert "non-public address" in ping.detail
+    assert not target_site.received("POST", "/webmention")
 
 
 def test_a_client_error_is_not_retried(target_site, new_post):
