@@ -9,6 +9,6 @@ app_name = "linkbacks"
 urlpatterns = [
     path("xmlrpc/", views.pingback_endpoint, name="pingback"),
     path("webmention/", views.webmention_endpoint, name="webmention"),
-    path("webmention/status/<str:token>/", views.webmention_status, name="webmention-status"),
+    path("webmention/status/<slug:token>/", views.webmention_status, name="webmention-status"),
     re_path(r"^(?P<path>(?:[^/]+/)+)trackback/$", views.trackback_endpoint, name="trackback"),
 ]

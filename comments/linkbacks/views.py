@@ -31,6 +31,18 @@ def _user_agent(request):
     return request.META.get("HTTP_USER_AGENT", "")
 
 
+# A pingback.ping call is two URLs in a few hundred bytes of XML.
+MAX_XMLRPC_BYTES = 64 * 1024
+
+
+def _too_big(request):
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > MAX_XMLRPC_BYTES
+
+
 def _xml(payload):
     return HttpResponse(payload, content_type="text/xml; charset=utf-8")
 
@@ -39,6 +51,12 @@ def _xml(payload):
 def pingback_endpoint(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"], "XML-RPC server accepts POST requests only.")
+    if _too_big(request):  # refused by its size, before anything reads or parses it
+        too_big = f"The request is larger than {MAX_XMLRPC_BYTES} bytes."
+        fault = Fault(pingback.PARSE_ERROR, too_big)
+        response = _xml(dumps(fault, methodresponse=True))
+        response.status_code = 413
+        return response
     try:
         if not (settings.LINKBACKS_ENABLED and settings.PINGBACK_ENABLED):
             raise Fault(pingback.TARGET_CLOSED, "Pingbacks are switched off on this blog.")

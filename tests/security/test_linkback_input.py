@@ -46,3 +46,12 @@ def test_pingback_answers_bad_sources_with_a_fault(client, post, bad):
     # A NUL cannot be XML at all: the request itself is malformed (-32700); any
     # other bad source is the spec's "the source URI does not exist" (0x0010).
     assert fault.value.faultCode == (-32700 if "\x00" in bad else 0x0010)
+
+
+def test_a_huge_xmlrpc_body_is_refused_by_its_size(client, post, caplog):
+    body = b"<?xml version='1.0'?><methodCall>" + b"x" * (20 * 1024 * 1024) + b"</methodCall>"
+    response = client.post("/xmlrpc/", body, content_type="text/xml")
+    assert response.status_code == 413
+    with pytest.raises(Fault):
+        loads(response.content)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
