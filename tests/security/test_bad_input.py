@@ -63,3 +63,16 @@ def test_a_link_inside_noscript_or_template_is_read(wrapper):
     page = source.inspect(html, "https://other.example/a/", target)
     assert page.title == "Quelle"
     assert "dort" in page.excerpt
+
+
+@pytest.mark.parametrize("charset", ["latin-1", "utf-16", "no-such-charset"])
+def test_a_form_in_a_foreign_charset_is_no_500(client, post, charset):
+    client.cookies["csrftoken"] = "a" * 32
+    body = "comment=Gr%FC%DFe&name=X&email=x%40example.org&object_pk=1"
+    response = client.generic(
+        "POST",
+        "/comments/post/",
+        body.encode("ascii"),
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+    assert response.status_code in (400, 403)
