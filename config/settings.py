@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "comments.client_address.ClientAddressMiddleware",
     "comments.request_guard.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "comments.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "comments.caching.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -254,3 +255,10 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A blog served over HTTPS (BASE_URL says so) is served over HTTPS only:
+    # plain HTTP redirects, and browsers remember it (HSTS). Each can be set.
+    _https = WAGTAILADMIN_BASE_URL.startswith("https://")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_https)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _https else 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_https)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_https)

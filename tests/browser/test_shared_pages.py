@@ -71,3 +71,18 @@ def test_a_form_on_another_site_cannot_post(live_server, browser, post, foreign_
     assert sent.value.status == 403
     assert not Comment.objects.exists()
     context.close()
+
+
+def test_the_post_page_breaks_no_rule_of_its_content_security_policy(live_server, page, post):
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(live_server.url + post.url)
+    page.fill("#id_comment", "@")  # the mention suggestions and the counter run
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.querySelector('#comments') !== null")
+    assert violations == []

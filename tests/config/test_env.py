@@ -241,3 +241,34 @@ def test_a_server_that_never_greets_does_not_hold_the_sender(settings):
     silent.close()
     assert not sender.is_alive()
     assert outcome
+
+
+def _deploy_check(tmp_path, **variables):
+    env_file = tmp_path / "production.env"
+    env_file.write_text("".join(f"{key}={value}\n" for key, value in variables.items()))
+    env = {"PATH": "/usr/bin:/bin", "ENV_FILE": str(env_file)}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout + result.stderr
+
+
+def test_the_readmes_production_settings_pass_the_deploy_check(tmp_path):
+    """The README's .env for production: `check --deploy` finds no security issue."""
+    output = _deploy_check(
+        tmp_path,
+        SECRET_KEY="k" * 20 + "Q7m2Zp9xL4vB8nR1tY6wE3sD5fG0hJ" + "k" * 20,
+        ALLOWED_HOSTS="blog.example.org",
+        CSRF_TRUSTED_ORIGINS="https://blog.example.org",
+        TRUSTED_PROXIES="127.0.0.1",
+        BASE_URL="https://blog.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert "security." not in output, output
+    assert "System check identified" in output or "no issues" in output

@@ -40,13 +40,16 @@ FRESH_WITHIN = 1.0  # seconds between a change and the page that shows it
 SEED = servers.SEED_PATH
 SEED_FILE = SEED.strip("/")
 OTHER_POST = "/twitter-fuer-unternehmen/"  # blog/demo/posts.py; the stack unpublishes it
-# The headers Django's SecurityMiddleware and XFrameOptionsMiddleware put on
-# every page; a page from the cache must carry them too.
+# The headers Django's SecurityMiddleware and XFrameOptionsMiddleware, and
+# comments/security_headers.py, put on every page; a page from the cache must
+# carry them too.
 SECURITY_HEADERS = (
     "x-content-type-options",
     "referrer-policy",
     "cross-origin-opener-policy",
     "x-frame-options",
+    "content-security-policy",
+    "permissions-policy",
 )
 # Headers that belong to one answer, not to the page.
 PER_RESPONSE = {
