@@ -26,6 +26,8 @@ import socket
 import ssl
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urljoin, urlsplit
@@ -127,7 +129,7 @@ def fetch(url: str, *, method: str = "GET", data=None, headers=None) -> Response
     previous_host = None
     try:
         for _hop in range(MAX_REDIRECTS + 1):
-            target = _check(url)
+            target = _check(url, deadline)
             if previous_host is not None and target.host != previous_host:
                 request_headers = _without_credentials(request_headers)
             with _network_errors(target.host, timeout):
@@ -166,12 +168,23 @@ def address_refusal(address) -> str | None:
     return reason
 
 
-def resolve(host: str, port: int) -> list[str]:
+# getaddrinfo has no timeout of its own: it runs here, and the fetch waits for it
+# only until its deadline. A lookup that hangs keeps one of these threads, not
+# the worker; when all hang, later lookups time out too (the fetch fails closed).
+_resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="safe-fetch-dns")
+
+
+def resolve(host: str, port: int, deadline: float | None = None) -> list[str]:
     """All addresses of `host`, in the resolver's order, asked once per hop. The
     only place that asks DNS, so the addresses checked are the ones connected to;
-    tests replace it (or socket.getaddrinfo beneath it) to play DNS."""
+    tests replace it (or socket.getaddrinfo beneath it) to play DNS. The lookup
+    keeps to the fetch's deadline like every other step."""
+    lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+    left = None if deadline is None else max(0.0, deadline - time.monotonic())
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup.result(timeout=left)
+    except FutureTimeout as error:
+        raise Unreachable(f"{host} did not resolve within the fetch's time.") from error
     except (OSError, UnicodeError) as error:
         raise Unreachable(f"Could not resolve {host}.") from error
     return list(dict.fromkeys(sockaddr[0] for *_, sockaddr in infos))
@@ -196,7 +209,7 @@ def _setting(name, default):
     return getattr(settings, name, default)
 
 
-def _check(url: str) -> _Target:
+def _check(url: str, deadline: float | None = None) -> _Target:
     """Everything decided before a connection: scheme, host, port (before DNS is
     asked) and every address the host resolves to. ALLOW_PRIVATE_HOSTS lifts
     the port and address checks, for tests and intranets."""
@@ -218,7 +231,8 @@ def _check(url: str) -> _Target:
         allowed = ", ".join(map(str, allowed_ports))
         raise Refused(f"Port {port} is not allowed (allowed: {allowed}).")
     try:
-        addresses = tuple(ipaddress.ip_address(address) for address in resolve(host, port))
+        found = resolve(host, port, deadline)
+        addresses = tuple(ipaddress.ip_address(address) for address in found)
     except ValueError as error:
         raise Unreachable(f"Could not resolve {host}.") from error
     if not addresses:

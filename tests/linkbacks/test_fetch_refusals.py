@@ -47,7 +47,7 @@ def pretend_dns(monkeypatch):
     """A DNS where names map to lists of answers, one list per lookup."""
     answers = {}
 
-    def resolve(host, port):
+    def resolve(host, port, deadline=None):
         return answers[host].pop(0)
 
     monkeypatch.setattr(safe_fetch, "resolve", resolve)

@@ -333,6 +333,18 @@ def test_one_private_address_among_public_ones_is_enough_to_refuse(fake_dns, con
     assert connections == []
 
 
+def test_a_dns_lookup_that_hangs_keeps_to_the_deadline(fake_dns, settings):
+    """getaddrinfo has no timeout: the fetch stops waiting for it at its deadline."""
+    settings.LINKBACKS_FETCH_TIMEOUT = 1
+    release = threading.Event()
+    fake_dns["slow.example"] = lambda: (release.wait(30), ["127.0.0.1"])[1]
+    try:
+        with pytest.raises(Unreachable, match=r"slow\.example did not resolve"):
+            fetch("http://slow.example/")
+    finally:
+        release.set()
+
+
 def test_an_unknown_name_is_unreachable(fake_dns):
     with pytest.raises(Unreachable, match=r"Could not resolve nowhere\.example"):
         fetch("http://nowhere.example/")
