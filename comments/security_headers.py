@@ -15,7 +15,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' https: data:",  # social and Gravatar pictures, images in posts
-        "frame-src https:",  # embeds (video, maps) an author put in a post
+        "frame-src 'self' https:",  # embeds (video, maps) an author put in a post
         "object-src 'none'",
         "base-uri 'self'",
         "frame-ancestors 'none'",

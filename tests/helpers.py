@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from allauth.account.models import EmailAddress
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
 
 from comments.forms import CommentForm
 from tests.factories import UserFactory
@@ -151,3 +153,17 @@ def log_in(client, user):
     response = client.post("/accounts/login/", {"login": user.email, "password": READER_PASSWORD})
     assert response.status_code == 302
     return client
+
+
+def known_embed(url, html, provider="Video Example"):
+    """What Wagtail would have fetched from the provider's oEmbed (kept in its table)."""
+    return Embed.objects.create(
+        hash=get_embed_hash(url, 800),
+        url=url,
+        max_width=800,
+        type="video",
+        html=html,
+        provider_name=provider,
+        width=640,
+        height=360,
+    )
