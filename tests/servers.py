@@ -158,7 +158,7 @@ def manage(env, *args, timeout=600):
     return done
 
 
-def shell(env, code, **values):
+def shell(env, code, *, timeout=600, **values):
     """Run `code` in `manage.py shell` with `env`; it calls `result(value)`,
     whose value (JSON) is returned. `values` become variables of the code."""
     prelude = (
@@ -166,7 +166,7 @@ def shell(env, code, **values):
         f"globals().update(json.loads({json.dumps(json.dumps(values))}))\n"
         f"def result(value):\n    print({RESULT!r} + json.dumps(value, default=str))\n"
     )
-    done = manage(env, "shell", "-v", "0", "-c", prelude + code)
+    done = manage(env, "shell", "-v", "0", "-c", prelude + code, timeout=timeout)
     lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT)]
     if not lines:
         raise CommandFailed(f"no result from the shell:\n{done.stdout}\n{done.stderr}")

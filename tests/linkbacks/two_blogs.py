@@ -13,7 +13,6 @@ imports config.settings and points STATIC_ROOT at that directory; every
 other setting comes from config.settings and the environment.
 """
 
-import json
 import os
 import secrets
 import shutil
@@ -26,14 +25,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests import servers
 from tests.helpers import free_port
+from tests.servers import CommandFailed
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PYTHON = str(BIN / "python") if (BIN / "python").exists() else sys.executable
 GUNICORN = str(BIN / "gunicorn")
 SEED_SLUG = "social-web-kompetenz-a1-mobilkom"  # blog/demo/posts.py
-RESULT = "TWO-BLOGS-RESULT:"
 SETTINGS_MODULE = "two_blogs_settings"
 # Limits that only trip when something is really wrong: every wait below ends
 # as soon as its process is ready or has exited, so a loaded machine (two
@@ -42,17 +42,6 @@ READY_LIMIT = 120  # seconds for gunicorn to answer its first request
 COMMAND_LIMIT = 300  # seconds for one manage.py command (migrate, load_demo, shell)
 POLL_INTERVAL = 0.2
 PROBE_TIMEOUT = 10  # one readiness request; a booting worker may be slow to answer
-
-
-class CommandFailed(AssertionError):
-    pass
-
-
-def _text(output):
-    """What a timed-out subprocess.run() captured: None, bytes or str."""
-    if isinstance(output, bytes):
-        output = output.decode(errors="replace")
-    return (output or "")[-3000:]
 
 
 class Blog:
@@ -84,39 +73,17 @@ class Blog:
 
     def manage(self, *args):
         try:
-            done = subprocess.run(
-                [PYTHON, "manage.py", *args],
-                cwd=REPO,
-                env=self.env,
-                capture_output=True,
-                text=True,
-                timeout=COMMAND_LIMIT,  # run() kills the command when it trips
-                check=False,
-            )
-        except subprocess.TimeoutExpired as hung:
-            raise CommandFailed(
-                f"{self.name}: manage.py {' '.join(args)} still running after "
-                f"{COMMAND_LIMIT}s, killed:\n{_text(hung.stdout)}\n{_text(hung.stderr)}"
-            ) from None
-        if done.returncode != 0:
-            raise CommandFailed(
-                f"{self.name}: manage.py {' '.join(args)} failed ({done.returncode}):\n"
-                f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-            )
-        return done
+            return servers.manage(self.env, *args, timeout=COMMAND_LIMIT)
+        except CommandFailed as failed:
+            raise CommandFailed(f"{self.name}: {failed}") from None
 
     def shell(self, code, **values):
         """Run `code` in the instance; it calls `result(obj)`, which is returned.
         `values` are given to the code as variables (JSON-encoded on the way)."""
-        prelude = (
-            "import json\n"
-            f"globals().update(json.loads({json.dumps(json.dumps(values))}))\n"
-            f"def result(value):\n    print({RESULT!r} + json.dumps(value, default=str))\n"
-        )
-        done = self.manage("shell", "-v", "0", "-c", prelude + code)
-        lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT)]
-        assert lines, f"{self.name}: no result from the shell:\n{done.stdout}\n{done.stderr}"
-        return json.loads(lines[-1][len(RESULT) :])
+        try:
+            return servers.shell(self.env, code, timeout=COMMAND_LIMIT, **values)
+        except CommandFailed as failed:
+            raise CommandFailed(f"{self.name}: {failed}") from None
 
     def start(self):
         self.process = subprocess.Popen(
