@@ -35,6 +35,11 @@ def _page(requested):
     return int(requested) if str(requested or "").isdigit() else None
 
 
+def page_query(number):
+    """The query string naming a page of the discussion; the first needs none."""
+    return f"?cpage={number}" if number > 1 else ""
+
+
 def has_own_comments(post, own_ids, user) -> bool:
     """Whether the reader would see a comment of theirs differently from others."""
     if not own_ids and user is None:
@@ -52,7 +57,7 @@ def has_own_comments(post, own_ids, user) -> bool:
 def render(post, requested_page, own_ids=(), user=None, csrf_token="") -> Discussion:
     thread = thread_for(post, _page(requested_page), own_ids, user)
     page_url = post.url
-    permalink_base = page_url + (f"?cpage={thread.page.number}" if thread.page.number > 1 else "")
+    permalink_base = page_url + page_query(thread.page.number)
     links = comment_list.Links(
         permalink_base=permalink_base,
         reply_base=permalink_base + ("&" if "?" in permalink_base else "?") + "replytocom=",

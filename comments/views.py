@@ -6,12 +6,11 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpRespo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from comments import posting, readers, subscriptions
+from comments import discussion, posting, readers, subscriptions
 from comments.avatars import identicon_svg
 from comments.caching.csrf import origin_checked
 from comments.forms import CommentForm, CommentTextForm
@@ -34,8 +33,7 @@ def permalink(comment, request=None):
     post = comment.content_object
     own = readers.own_comment_ids(request) if request is not None else ()
     page = page_number_for(comment, post, own)
-    query = "?" + urlencode({"cpage": page}) if page > 1 else ""
-    return f"{post.url}{query}#comment-{comment.pk}"
+    return f"{post.url}{discussion.page_query(page)}#comment-{comment.pk}"
 
 
 @origin_checked

@@ -77,14 +77,12 @@ def comment_area(context, post):
         "comments_open": post.comments_open,
         # The page opens at the form after a POST without JavaScript, error and all;
         # the page of the discussion travels along, so a reply there finds its comment.
-        "post_url": reverse("comments:post") + _query(shown.page_number) + "#respond",
+        "post_url": reverse("comments:post")
+        + discussion.page_query(shown.page_number)
+        + "#respond",
         "page_url": post.url,
     }
     anonymous = user is None and not pagecache.is_personal(request)
     if anonymous and not sent_back and reply_to is None:
         area["form_html"] = _shared_form(request, post, area)
     return area
-
-
-def _query(number):
-    return f"?cpage={number}" if number > 1 else ""
