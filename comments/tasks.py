@@ -23,11 +23,12 @@ def is_last_attempt(job, attempt, setting="TASKS_MAX_ATTEMPTS"):
 
 
 def retry_later(job, args, attempt, setting="TASKS_MAX_ATTEMPTS"):
-    """Queue `job(*args, attempt + 1)` after 2, 4, 8… minutes. False when this
-    was the last attempt: the caller then gives up (and says so)."""
+    """Queue `job(*args, attempt + 1)` after TASKS_RETRY_SECONDS, then twice as
+    long each time (2, 4, 8… minutes by default). False when this was the last
+    attempt: the caller then gives up (and says so)."""
     if is_last_attempt(job, attempt, setting):
         return False
-    delay = timedelta(minutes=2**attempt)
+    delay = timedelta(seconds=settings.TASKS_RETRY_SECONDS * 2 ** (attempt - 1))
     job.using(run_after=timezone.now() + delay).enqueue(*args, attempt + 1)
     return True
 

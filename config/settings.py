@@ -112,8 +112,10 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # Scale-out option: tasks go through Redis and `manage.py rqworker` runs them.
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")}}
-# How often a failing mail or Akismet report is tried, 2, 4, 8… minutes apart.
+# How often a failing mail or Akismet report is tried, and how long after the
+# first failure the next try comes (doubling each time: 2, 4, 8… minutes).
 TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=6)
+TASKS_RETRY_SECONDS = env.float("TASKS_RETRY_SECONDS", default=120)
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
