@@ -1,6 +1,7 @@
-"""A commenter's picture: their social account's, Gravatar's if the blog opts
-in, and otherwise one drawn here from a keyed hash of the email, so that no
-third party hears of the reader and the email cannot be recovered from it."""
+"""A commenter's picture: their social account's (a copy served from here,
+comments/pictures.py), Gravatar's if the blog opts in, and otherwise one drawn
+here from a keyed hash of the email, so that no third party hears of the
+reader and the email cannot be recovered from it."""
 
 import colorsys
 import hashlib
@@ -10,7 +11,11 @@ from functools import cache
 
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.dispatch import Signal
 from django.urls import get_script_prefix, reverse
+
+from comments import pictures
 
 LINKBACK_KINDS = {"pingback", "trackback", "webmention"}
 _SALT = "kommentar.avatar"
@@ -18,6 +23,13 @@ _PLACEHOLDER = "0" * 32
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _GRID = 5
 _HALF = (_GRID + 1) // 2
+# How long a page that shows a social picture without its copy waits before
+# asking for the copy again (the first ask queues the fetch).
+_ASK_AGAIN_SECONDS = 3600
+
+# A social account's picture has no local copy yet; user_id names its owner.
+# comments/accounts/tasks.py queues the fetch.
+social_picture_wanted = Signal()
 
 
 def _normalize(email: str) -> str:
@@ -99,7 +111,9 @@ def avatar_url(
 ) -> str | None:
     """Where a comment's picture comes from. Linkbacks get none, as in
     WordPress; Gravatar is asked only when the blog opts in, since every
-    request tells it who reads what; otherwise the picture is served here."""
+    request tells it who reads what; otherwise the picture is served here.
+    `social_url` is what social_picture found: a copy served here, never the
+    provider's address."""
     if kind in LINKBACK_KINDS:
         return None
     if social_url:
@@ -127,20 +141,45 @@ def _provider_picture(account):
 
 
 def _acceptable(url):
-    """An https address, or a file this blog serves itself (the demo's placeholder)."""
+    """A web address (fetched by the safe fetcher, never by readers), or a file
+    this blog serves itself (the demo's placeholder)."""
     url = str(url or "")
-    return url.startswith("https://") or (
-        url.startswith(settings.STATIC_URL) and not url.startswith("//")
-    )
+    return url.startswith(("https://", "http://")) or _is_static(url)
+
+
+def _is_static(url):
+    return url.startswith(settings.STATIC_URL) and not url.startswith("//")
+
+
+def social_source(user):
+    """The first linked social account with a picture, and the picture's
+    address as the provider gives it; (None, None) without one. Expects
+    `user.socialaccount_set` to be prefetched."""
+    for account in user.socialaccount_set.all() if user is not None else ():
+        url = _provider_picture(account) or _extra_data_picture(account.extra_data or {})
+        if _acceptable(url):
+            return account, str(url)
+    return None, None
+
+
+def picture_owner(account) -> str:
+    """Whose copy it is, for pictures.forget when the account goes or its picture moves."""
+    return f"socialaccount:{account.pk}"
 
 
 def social_picture(user) -> str | None:
-    """The picture of a user's first linked social account, if it has one.
+    """Where a page shows the picture of a user's social account: the local
+    copy, never the provider's address. Without a copy yet, None (the page
+    shows the identicon) and the copy is asked for, once an hour at most.
     Expects `user.socialaccount_set` to be prefetched."""
-    if user is None:
+    _account, source = social_source(user)
+    if source is None:
         return None
-    for account in user.socialaccount_set.all():
-        url = _provider_picture(account) or _extra_data_picture(account.extra_data or {})
-        if _acceptable(url):
-            return url
-    return None
+    if _is_static(source):
+        return source
+    found = pictures.local_url(source)
+    if found is None and django_cache.add(
+        f"picture-wanted:{pictures.storage_name(source)}", True, _ASK_AGAIN_SECONDS
+    ):
+        social_picture_wanted.send(sender=None, user_id=user.pk)
+    return found

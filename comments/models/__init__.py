@@ -3,6 +3,7 @@
 from comments.caching.models import ContentVersion
 from comments.linkbacks.models import IncomingWebmention, OutgoingPing
 from comments.models.comment import MAX_ID, Comment, CommentManager, CommentQuerySet, post_model
+from comments.models.picture import PictureCopy
 from comments.models.settings import (
     ModerationSettings,
     _default_flood_seconds,
@@ -19,6 +20,7 @@ __all__ = [
     "IncomingWebmention",
     "ModerationSettings",
     "OutgoingPing",
+    "PictureCopy",
     "Subscription",
     "_default_flood_seconds",
     "_default_max_links",

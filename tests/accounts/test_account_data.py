@@ -15,7 +15,9 @@ from comments.accounts.erasure import remove_comment
 from comments.models import Comment, Subscription
 from tests.factories import CommentFactory, UserFactory
 
-FACEBOOK_PICTURE = "https://pictures.example/markus.jpg"
+# Where no picture is (port 9 on loopback): the blog's try to copy it is refused
+# at once, without DNS, and pages show the identicon.
+FACEBOOK_PICTURE = "http://127.0.0.1:9/markus.jpg"
 PASSWORD = "Bcc-ist-kein-Hexenwerk-2009"
 
 

@@ -1,11 +1,28 @@
-"""A fake Facebook on 127.0.0.1: the OAuth dialog, the token endpoint and the
-Graph API's /me, reached by allauth over real HTTP. It listens on a port the
-system picks; the `fake_facebook` fixture points allauth at it."""
+"""A fake Facebook on 127.0.0.1: the OAuth dialog, the token endpoint, the
+Graph API's /me and the profile picture /me names, reached by allauth and the
+blog over real HTTP. It listens on a port the system picks; the
+`fake_facebook` fixture points allauth at it."""
 
+import io
 import json
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from PIL import Image
+
 from tests.fakes.loopback import LoopbackServer, QuietHandler
+
+PICTURE_PATH = "/pictures/markus.jpg"
+ARTIST = "Markus Huebner, Graz"  # EXIF metadata the blog's copy must not keep
+
+
+def jpeg(size=(200, 160), colour=(40, 90, 160)):
+    """A JPEG photo, not square, with an Artist tag in its EXIF metadata."""
+    exif = Image.Exif()
+    exif[0x013B] = ARTIST
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
 
 PROFILE = {
     "id": "10001",
@@ -13,7 +30,6 @@ PROFILE = {
     "first_name": "Markus",
     "last_name": "Hübner",
     "email": "markus.huebner@example.org",
-    "picture": {"data": {"url": "https://pictures.example/markus.jpg"}},
 }
 
 
@@ -23,6 +39,10 @@ class FakeFacebook(LoopbackServer):
         self.codes = {}
         self.profile = dict(PROFILE)
         self.deny = False  # True: the reader clicks "Cancel" in the dialog
+        self.profile["picture"] = {"data": {"url": self.url + PICTURE_PATH}}
+        # What the picture's address answers: tests put other bodies here.
+        self.picture = ("image/jpeg", jpeg())
+        self.picture_requests = 0
 
 
 class _Handler(QuietHandler):
@@ -57,6 +77,10 @@ class _Handler(QuietHandler):
             return self._json(200, {"access_token": "token-" + query["code"], "expires_in": 3600})
         if url.path.endswith("/me"):
             return self._json(200, self.server.profile)
+        if url.path == PICTURE_PATH:
+            self.server.picture_requests += 1
+            content_type, body = self.server.picture
+            return self.answer(200, body, content_type=content_type)
         return self._json(404, {"error": {"message": "unknown"}})
 
     def _json(self, status, data):
