@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 
 # A comment's user_name holds 50 characters.
 MAX_LENGTH = 50
-_EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+")
+# One character on each side of an "@" is enough, and keeps the search linear:
+# "[^\s@]+@[^\s@]+" matched the same texts in quadratic time (minutes for a
+# 100 kB name sent to the sign-up form).
+_EMAIL_LIKE = re.compile(r"[^\s@]@[^\s@]")
 _ZERO_WIDTH_JOINER = "\u200d"  # part of emoji such as 👩‍💻
 
 

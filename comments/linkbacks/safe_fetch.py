@@ -91,14 +91,19 @@ class Response:
 
     @property
     def encoding(self) -> str:
-        """The charset the server declared, if Python knows it; else UTF-8, the web's default."""
+        """The charset the server declared, if Python can decode text with it (base64
+        and idna are codecs, but not for text); else UTF-8, the web's default."""
         message = email.message.Message()
         message["content-type"] = self.headers.get("content-type", "")
         charset = message.get_content_charset()
-        try:
-            return codecs.lookup(charset).name if charset else "utf-8"
-        except LookupError:
+        if not charset:
             return "utf-8"
+        try:
+            name = codecs.lookup(charset).name
+            b"x".decode(name, "replace")
+        except (LookupError, UnicodeError):
+            return "utf-8"
+        return name
 
     @property
     def text(self) -> str:

@@ -15,6 +15,7 @@ from wagtail.rich_text import expand_db_html
 from comments.linkbacks import discovery, safe_fetch
 from comments.linkbacks.models import OutgoingPing, Protocol
 from comments.linkbacks.pingback import ALREADY_REGISTERED, UPSTREAM_ERROR
+from comments.rendering import strip_controls
 
 logger = logging.getLogger(__name__)
 # A trackback answer is a tiny, fixed XML document: read its two fields only.
@@ -150,6 +151,12 @@ def deliver(ping):
         raise Temporary(str(error)) from error
 
 
+def _detail(text):
+    """What the other side answered, as it can be stored: a NUL in a stranger's
+    message would stop the save on PostgreSQL."""
+    return strip_controls(str(text), single_line=True)[:300]
+
+
 def send(ping, *, final_attempt):
     """Deliver and record the outcome; True if another try should follow."""
     ping.attempts += 1
@@ -157,14 +164,14 @@ def send(ping, *, final_attempt):
         detail = deliver(ping)
     except Temporary as error:
         ping.outcome = Outcome.FAILED if final_attempt else Outcome.RETRYING
-        ping.detail = str(error)[:300]
+        ping.detail = _detail(error)
     except Permanent as error:
-        ping.outcome, ping.detail = Outcome.FAILED, str(error)[:300]
+        ping.outcome, ping.detail = Outcome.FAILED, _detail(error)
     else:
         if detail is None:
             ping.outcome, ping.detail = Outcome.NO_ENDPOINT, ""
         else:
-            ping.outcome, ping.detail, ping.sent_at = Outcome.SENT, detail[:300], timezone.now()
+            ping.outcome, ping.detail, ping.sent_at = Outcome.SENT, _detail(detail), timezone.now()
     ping.save()
     logger.info("Ping %s → %s: %s %s", ping.post_id, ping.target, ping.outcome, ping.detail)
     return ping.outcome == Outcome.RETRYING

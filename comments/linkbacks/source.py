@@ -205,6 +205,6 @@ def _text(response):
     if declared:
         try:
             return response.body.decode(declared, errors="replace")
-        except LookupError:
+        except (LookupError, UnicodeError):  # unknown, or no text encoding (idna, base64)
             pass
     return response.text

@@ -4,7 +4,7 @@ The protocol modules hold the rules; these views only speak HTTP."""
 import logging
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
-from xmlrpc.client import Fault, dumps
+from xmlrpc.client import Fault, ResponseError, dumps
 
 from django.conf import settings
 from django.db import transaction
@@ -66,7 +66,7 @@ def pingback_endpoint(request):
         return _xml(dumps((result,), methodresponse=True, allow_none=False))
     except Fault as fault:
         return _xml(dumps(fault, methodresponse=True))
-    except (ExpatError, ValueError, TypeError, IndexError) as error:
+    except (ExpatError, ResponseError, LookupError, ValueError, TypeError, IndexError) as error:
         return _xml(dumps(Fault(pingback.PARSE_ERROR, f"Malformed XML-RPC request: {error}")))
     except Exception:  # a fault, never a 500: the caller is a program
         logger.exception("Pingback failed")

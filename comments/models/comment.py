@@ -179,7 +179,7 @@ class Comment(XtdComment):
 
     def strip_controls(self):
         """Every text a commenter or another site sent, cleaned where it is stored."""
-        for name in ("user_name", "user_email", "user_url"):
+        for name in ("user_name", "user_email", "user_url", "user_agent", "referrer"):
             setattr(self, name, strip_controls(getattr(self, name), single_line=True))
         self.comment = strip_controls(self.comment)
 
