@@ -31,8 +31,11 @@ class Discussion:
 
 
 def _page(requested):
-    """The page asked for, as the cache key spells it: a number, or None."""
-    return int(requested) if str(requested or "").isdigit() else None
+    """The page asked for, as the cache key spells it: a number of at most six
+    digits (as the page cache's file names), or None. A longer one would make
+    a cache key of any length the reader likes, each one a new entry."""
+    text = str(requested or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
 
 
 def page_query(number):

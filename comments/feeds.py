@@ -33,7 +33,7 @@ class CachedFeed(Feed):
             [
                 "feed",
                 type(self).__name__,
-                request.get_full_path(),
+                request.path,  # a feed takes no query: ?x=1, ?x=2… are no new entries
                 translation.get_language() or "",
                 versions.token(version),
             ]
