@@ -3,7 +3,10 @@ never objects, and react to what the services announce (see notifications).
 Here too is the one retry-with-backoff helper every task module uses."""
 
 import logging
+import signal
 import smtplib
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -33,11 +36,47 @@ def retry_later(job, args, attempt, setting="TASKS_MAX_ATTEMPTS"):
     return True
 
 
-def send_or_retry(job, message, args, attempt):
-    """Send one mail; on SMTP trouble queue the next try, then raise, so that the
-    queue records this try as failed (it was), not as done."""
+class TimeLimitExceeded(TimeoutError):
+    """A job ran past TASKS_TIME_LIMIT: a network failure like any other."""
+
+
+@contextmanager
+def time_limit(seconds):
+    """Interrupt the block after `seconds`. EMAIL_TIMEOUT bounds each SMTP
+    step, but a server that answers one byte per step would hold the worker,
+    and every job behind it, for as long as it likes; this bounds the whole.
+
+    Only where a signal can do it: in the main thread, where db_worker runs
+    its jobs, and unless a timer already runs (RQ's work horse has its own
+    job timeout, by the same signal). Elsewhere the block runs unbounded."""
+    usable = (
+        seconds
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeLimitExceeded(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        message.send()
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def send_or_retry(job, message, args, attempt):
+    """Send one mail within TASKS_TIME_LIMIT; on SMTP trouble queue the next
+    try, then raise, so that the queue records this try as failed (it was),
+    not as done."""
+    try:
+        with time_limit(settings.TASKS_TIME_LIMIT):
+            message.send()
     except (smtplib.SMTPException, OSError) as error:
         logger.warning("Mail %s failed (attempt %d): %s", job.name, attempt, error)
         if not retry_later(job, args, attempt):

@@ -116,6 +116,8 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
 # first failure the next try comes (doubling each time: 2, 4, 8… minutes).
 TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=6)
 TASKS_RETRY_SECONDS = env.float("TASKS_RETRY_SECONDS", default=120)
+# The longest one mail may take, all SMTP steps together (seconds).
+TASKS_TIME_LIMIT = env.float("TASKS_TIME_LIMIT", default=120)
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
