@@ -106,12 +106,17 @@ def _excerpt(html):
     return escape(unescape(strip_tags(html)))
 
 
+def _old_anchor(node):
+    """Where links to an imported comment's old WordPress anchor land."""
+    return f'<span id="comment-{int(node.old_id)}"></span>' if node.old_id else ""
+
+
 def _node(node, links, labels, out):
     name = escape(node.name)
     mention = f' data-mention="{name}"' if node.mentionable else ""
     out.append(
         f'<li id="{node.anchor}" class="{_classes(node)}" data-comment-id="{node.id}" '
-        f'data-author="{name}"{mention}><article class="comment__body">'
+        f'data-author="{name}"{mention}>{_old_anchor(node)}<article class="comment__body">'
         f'<footer class="comment__meta">{_meta(node, links, labels, name)}</footer>'
     )
     if node.is_pending:

@@ -13,7 +13,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from comments.avatars import avatar_url, social_picture
-from comments.models import Comment
+from comments.models import Comment, ImportedObject
 from comments.readers import may_edit
 
 KIND_LABELS = {
@@ -39,6 +39,7 @@ class PublicComment:
     can_edit: bool = False
     can_reply: bool = True
     via: str = ""  # the social login it was written through ("Facebook"), if any
+    old_id: int | None = None  # its id on the WordPress blog it was imported from
     children: list = field(default_factory=list)
 
     @property
@@ -195,8 +196,28 @@ def thread_for(post, page_number=None, own_ids=(), user=None):
     threads = list(page.object_list)
     comments = visible_comments(post, own_ids).filter(thread_id__in=threads) if threads else []
     roots = build_tree(comments, post, own_ids, user)
+    _add_old_ids(roots)
     count = Comment.objects.for_post(post).visible().count()
     return Thread(roots=roots, page=page, count=count, held=held_count(post, own_ids))
+
+
+def _add_old_ids(roots):
+    """Imported comments keep their WordPress anchor (#comment-<old id>) too,
+    unless another comment on the page has that id already."""
+    nodes = [node for root in roots for node in _walk(root)]
+    if not nodes:
+        return
+    taken = {node.id for node in nodes}
+    old_ids = dict(
+        ImportedObject.objects.filter(
+            kind=ImportedObject.Kind.COMMENT, object_id__in=taken
+        ).values_list("object_id", "wp_id")
+    )
+    for node in nodes:
+        old = old_ids.get(node.id)
+        if old and old not in taken:
+            node.old_id = old
+            taken.add(old)
 
 
 def approved_count():

@@ -1,11 +1,14 @@
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from comments.models import Comment
 from comments.moderation.bulk_actions import BULK_ACTIONS
 from comments.moderation.queue import POLICY, CommentViewSet, PendingCommentsPanel, row_buttons
+from comments.wordpress import admin_urls as wordpress_urls
 
 LOG_ACTIONS = [
     ("comments.approve", _("Approve comment"), _("Comment approved")),
@@ -34,3 +37,20 @@ def add_pending_comments_panel(request, panels):
 
 
 hooks.register("register_snippet_listing_buttons", row_buttons)
+
+
+@hooks.register("register_admin_urls")
+def wordpress_admin_urls():
+    return [path("wordpress/", include(wordpress_urls, namespace="wordpress"))]
+
+
+class SuperuserMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_settings_menu_item")
+def wordpress_menu_item():
+    return SuperuserMenuItem(
+        _("WordPress import and export"), reverse("wordpress:index"), icon_name="download"
+    )

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "comments.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Old WordPress addresses of imported posts (?p=, comment-page-N): a 301.
+    "comments.wordpress.legacy_urls.LegacyAddressMiddleware",
     "comments.caching.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -160,6 +162,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "static_collected")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# WordPress exports uploaded in the admin wait here for the import task; not
+# under MEDIA_ROOT, which the web server serves: an export holds emails.
+WXR_IMPORT_DIR = env.path("WXR_IMPORT_DIR", default=BASE_DIR / "private" / "wxr-imports")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -28,6 +28,7 @@ AKISMET_API_KEY = ""
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+WXR_IMPORT_DIR = Path(tempfile.mkdtemp(prefix="kommentar-wxr-"))
 LOGGING["root"]["level"] = "WARNING"
 AKISMET_PRODUCTION = False
 # Tests post many comments from 127.0.0.1 in a second; flood and rate-limit

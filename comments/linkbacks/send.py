@@ -3,6 +3,8 @@ and one send per target, each outcome recorded on an OutgoingPing."""
 
 import logging
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from html import unescape
 from urllib.parse import urldefrag, urlsplit
 from xml.parsers.expat import ExpatError
@@ -18,6 +20,24 @@ from comments.linkbacks.pingback import ALREADY_REGISTERED, UPSTREAM_ERROR
 from comments.rendering import strip_controls
 
 logger = logging.getLogger(__name__)
+# Publishing while this is set sends nothing: an imported post's links were
+# pinged by the blog it comes from, years ago.
+_suppressed = ContextVar("linkbacks_suppressed", default=False)
+
+
+@contextmanager
+def suppressed():
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def is_suppressed() -> bool:
+    return _suppressed.get()
+
+
 # A trackback answer is a tiny, fixed XML document: read its two fields only.
 _TB_ERROR = re.compile(r"<error>\s*(\d+)\s*</error>")
 _TB_MESSAGE = re.compile(r"<message>(.*?)</message>", re.DOTALL)

@@ -50,6 +50,8 @@ def on_page_published(sender, instance, **kwargs):
     background job, so that publishing never waits on them."""
     if not isinstance(instance, post_model()) or not settings.LINKBACKS_SEND:
         return
+    if sending.is_suppressed():
+        return
     post_id = instance.pk
     job = send_linkbacks
     if instance.is_scheduled and job.get_backend().supports_defer:

@@ -10,6 +10,7 @@ from comments.models.settings import (
     _default_max_links,
 )
 from comments.models.subscription import Subscription
+from comments.wordpress.models import ImportedObject, WxrImport
 
 __all__ = [
     "MAX_ID",
@@ -17,11 +18,13 @@ __all__ = [
     "CommentManager",
     "CommentQuerySet",
     "ContentVersion",
+    "ImportedObject",
     "IncomingWebmention",
     "ModerationSettings",
     "OutgoingPing",
     "PictureCopy",
     "Subscription",
+    "WxrImport",
     "_default_flood_seconds",
     "_default_max_links",
     "post_model",
