@@ -8,6 +8,7 @@ through the renderer every new comment goes through (comment_text.py).
 """
 
 import ipaddress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import unescape
 
@@ -16,9 +17,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.html import strip_tags
 
 from comments.models import Comment
+from comments.wordpress import bulk_comments
 from comments.wordpress.comment_text import to_comment_text
 from comments.wordpress.dates import aware
 from comments.wordpress.models import ImportedObject
+from comments.wordpress.records import Comment as WpComment
 
 STATUSES = {
     "1": Comment.Status.APPROVED,
@@ -38,6 +41,16 @@ EMAIL_LENGTH = 254
 REASON = "imported from WordPress"
 
 
+@dataclass
+class Entry:
+    """One comment as it will be stored: whom it answers here (a WordPress
+    id, None for a top-level comment) and at which depth."""
+
+    record: WpComment
+    parent: int | None
+    level: int
+
+
 class CommentImport:
     def __init__(self, importer, item, page):
         self.importer = importer
@@ -45,8 +58,7 @@ class CommentImport:
         self.item = item
         self.page = page
         self.label = f"post {item.wp_id}"
-        self.made = {}  # WordPress id → Comment
-        self.waiting = {}  # WordPress parent id → [records]
+        self.made = {}  # WordPress id → Comment (the slow path)
         self.known = self._known()
         self.base = {
             "content_type": ContentType.objects.get_for_model(page),
@@ -63,46 +75,87 @@ class CommentImport:
         return dict(entries)
 
     def run(self):
+        """New threads go in in bulk; a thread with a comment imported before
+        is updated comment by comment (xtd keeps its order)."""
+        plan = self._plan()
+        roots = {}
+        for entry in plan:
+            parent = entry.parent
+            roots[entry.record.wp_id] = roots[parent] if parent is not None else entry.record.wp_id
+        known_roots = {roots[wp_id] for wp_id in self.known if wp_id in roots}
+        fresh = [entry for entry in plan if roots[entry.record.wp_id] not in known_roots]
+        for entry in plan:
+            if roots[entry.record.wp_id] in known_roots:
+                self._import(entry)
+        if fresh:
+            bulk_comments.insert(self, fresh)
+
+    # The plan: who answers whom, in the order comments are stored ------------------
+
+    def _plan(self):
         in_file = {record.wp_id for record in self.item.comments}
-        ordered = sorted(self.item.comments, key=self._when)
-        for record in ordered:
-            parent = record.parent
-            if parent and parent in in_file and parent not in self.made and parent != record.wp_id:
-                self.waiting.setdefault(parent, []).append(record)
+        waiting = {}  # WordPress parent id → [records]
+        plan, levels = [], {}
+
+        def add(record, parent):
+            entry = self._entry(record, parent, levels)
+            levels[record.wp_id] = (entry.level, entry.parent)
+            plan.append(entry)
+            for reply in waiting.pop(record.wp_id, []):
+                add(reply, record.wp_id)
+
+        for record in sorted(self.item.comments, key=self._when):
+            parent = record.parent or None
+            if parent == record.wp_id:
+                parent = None
+            if parent is not None and parent not in in_file:
+                self.report.note(
+                    f"{self.label}, comment {record.wp_id}: parent {parent} is not in the "
+                    "file, imported as a top-level comment"
+                )
+                parent = None
+            if parent is not None and parent not in levels:
+                waiting.setdefault(parent, []).append(record)
                 continue
-            self._import_with_replies(record, orphan=bool(parent) and parent not in in_file)
-        for records in self.waiting.values():  # a loop of parents: none is reached
+            add(record, parent)
+        for records in waiting.values():  # a loop of parents: none is ever reached
             for record in records:
                 self.report.note(
                     f"{self.label}, comment {record.wp_id}: its parent never came, "
                     "imported as a top-level comment"
                 )
-                self._import(record, orphan=True)
+                add(record, None)
+        return plan
+
+    def _entry(self, record, parent, levels):
+        if parent is None:
+            return Entry(record, None, 0)
+        max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+        level, above = levels[parent]
+        if level < max_level:
+            return Entry(record, parent, level + 1)
+        while level >= max_level and above is not None:
+            parent = above
+            level, above = levels[parent]
+        self.report.note(
+            f"{self.label}, comment {record.wp_id}: deeper than {max_level + 1} levels, "
+            f"now a reply to comment {parent}"
+        )
+        return Entry(record, parent, level + 1)
 
     def _when(self, record):
         return (aware(record.date_gmt, record.date) or _EPOCH, record.wp_id)
 
-    def _import_with_replies(self, record, orphan):
-        queue = [(record, orphan)]
-        while queue:
-            current, is_orphan = queue.pop(0)
-            self._import(current, is_orphan)
-            queue += [(reply, False) for reply in self.waiting.pop(current.wp_id, [])]
+    # Both paths ---------------------------------------------------------------------------
 
-    def _import(self, record, orphan):
-        if orphan:
-            self.report.note(
-                f"{self.label}, comment {record.wp_id}: parent {record.parent} is not in the "
-                "file, imported as a top-level comment"
-            )
-        parent = self._parent(record) if record.parent and not orphan else None
+    def fill(self, comment, record):
+        """Everything a comment takes from its WordPress record."""
         status = STATUSES.get(record.approved)
         if status is None:
             status = Comment.Status.PENDING
             self.report.note(
                 f"{self.label}, comment {record.wp_id}: status {record.approved!r} unknown, held"
             )
-        comment, created = self._comment(record)
         comment.kind = self._kind(record)
         comment.status = status
         comment.status_reason = REASON
@@ -113,8 +166,23 @@ class CommentImport:
         comment.submit_date = aware(record.date_gmt, record.date) or _EPOCH
         comment.ip_address = _ip(record.author_ip) if self.importer.options.keep_ip else None
         comment.comment = self._text(record, comment.kind)
+        return comment
+
+    def counted(self, comment, created):
+        self.report.count("comment", f"{comment.kind}/{comment.status}", created=created)
+
+    # The slow path: one comment at a time ------------------------------------------------
+
+    def _import(self, entry):
+        record = entry.record
+        pk = self.known.get(record.wp_id)
+        comment = Comment.objects.filter(pk=pk).first() if pk else None
+        created = comment is None
         if created:
+            comment = Comment(**self.base)
+            parent = self.made.get(entry.parent) if entry.parent is not None else None
             comment.parent_id = parent.pk if parent else 0
+        self.fill(comment, record)
         comment.save()
         if created:
             ImportedObject.objects.update_or_create(
@@ -124,30 +192,7 @@ class CommentImport:
                 defaults={"object_id": comment.pk},
             )
         self.made[record.wp_id] = comment
-        self.report.count("comment", f"{comment.kind}/{status}", created=created)
-
-    def _comment(self, record):
-        pk = self.known.get(record.wp_id)
-        existing = Comment.objects.filter(pk=pk).first() if pk else None
-        if existing is not None:
-            return existing, False
-        return Comment(**self.base), True
-
-    def _parent(self, record):
-        """The comment to answer: the parent, or its deepest ancestor allowed."""
-        parent = self.made.get(record.parent)
-        if parent is None:
-            return None
-        max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
-        if parent.level < max_level:
-            return parent
-        while parent.level >= max_level and parent.parent_id != parent.pk:
-            parent = Comment.objects.get(pk=parent.parent_id)
-        self.report.note(
-            f"{self.label}, comment {record.wp_id}: deeper than {max_level + 1} levels, "
-            f"now a reply to comment {parent.pk}"
-        )
-        return parent
+        self.counted(comment, created)
 
     def _kind(self, record):
         kind = record.type or ""
