@@ -71,7 +71,7 @@ def copy(source: str, owner: str = "") -> str | None:
     if found is None:
         record.tried_at = timezone.now()
         try:
-            data = encode(_fetch(source))
+            data = encode(fetch_raster(source))
         except (Unusable, TryLater) as error:
             record.error = str(error)[:300]
             record.save(update_fields=["tried_at", "error"])
@@ -102,7 +102,9 @@ def forget(owner: str, keep: str | None = None) -> int:
     return count
 
 
-def _fetch(source: str) -> bytes:
+def fetch_raster(source: str) -> bytes:
+    """The bytes of a raster image at `source`, through the safe fetcher;
+    Unusable or TryLater otherwise (the WordPress import uses it too)."""
     try:
         response = safe_fetch.fetch(source, headers={"Accept": "image/webp,image/*;q=0.8"})
     except safe_fetch.Refused as error:

@@ -23,7 +23,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from blog.models import RESERVED_SLUGS, BlogCategory, BlogIndexPage, BlogPage
 from comments.linkbacks import send as linkbacks
-from comments.wordpress import body, legacy_urls, records, wxr
+from comments.wordpress import body, legacy_urls, media, records, wxr
 from comments.wordpress.dates import aware
 from comments.wordpress.import_comments import CommentImport
 from comments.wordpress.models import ImportedObject
@@ -50,6 +50,7 @@ class Options:
     dry_run: bool = False
     author_map: dict[str, str] = field(default_factory=dict)  # WordPress login → username
     keep_ip: bool = False
+    fetch_media: bool = False  # download images into Wagtail's images
     index: BlogIndexPage | None = None  # where posts go; the first blog index by default
 
 
@@ -104,6 +105,11 @@ class _Importer:
         self.users = {}  # WordPress login → User
         self.user_ids = {}  # WordPress user id → User
         self.categories = {}  # slug → BlogCategory
+        self.image_for = None
+        if options.fetch_media and not options.dry_run:
+            self.image_for = media.MediaFetcher(self).image_for
+        elif options.fetch_media:
+            report.note("--fetch-media: no images are downloaded in a dry run")
 
     # The stream ------------------------------------------------------------------
 
@@ -204,8 +210,10 @@ class _Importer:
             self.report.note(f"{label}: status {item.status}, not imported")
             self.report.count("post", "skipped", created=False)
             return
+        # Images are downloaded here, before the post's transaction opens.
+        converted = body.convert(item.content, image_for=self.image_for)
         with transaction.atomic(), linkbacks.suppressed():
-            page = self.post(item, label)
+            page = self.post(item, label, converted)
             # Thousands of comments, each a task for Wagtail's reference index
             # (half the import's time); `manage.py rebuild_references_index`
             # catches up, and comments refer to nothing an editor looks up.
@@ -213,10 +221,9 @@ class _Importer:
                 CommentImport(self, item, page).run()
             legacy_urls.remember(self, item, page)
 
-    def post(self, item, label):
+    def post(self, item, label, converted):
         page = self._mapped(Kind.POST, item.wp_id, BlogPage)
         created = page is None
-        converted = body.convert(item.content)
         for note in converted.notes:
             self.report.note(f"{label}: {note}")
         self.report.shortcodes.update(converted.shortcodes)

@@ -13,6 +13,7 @@ class ImportedObject(models.Model):
         CATEGORY = "category", _("Category")
         POST = "post", _("Post")
         COMMENT = "comment", _("Comment")
+        IMAGE = "image", _("Image")
 
     # The WordPress site the file came from (its wp:base_blog_url, else <link>):
     # ids are only unique within one site.

@@ -21,13 +21,19 @@ class Command(BaseCommand):
             help="login=username,…: WordPress authors who are existing users here",
         )
         parser.add_argument("--keep-ip", action="store_true", help="keep commenters' IP addresses")
+        parser.add_argument(
+            "--fetch-media",
+            action="store_true",
+            help="download posts' images through the safe fetcher into Wagtail's images",
+        )
 
-    def handle(self, *args, file, dry_run, author_map, keep_ip, **options):
+    def handle(self, *args, file, dry_run, author_map, keep_ip, fetch_media, **options):
         try:
             settings = importer.Options(
                 dry_run=dry_run,
                 author_map=importer.parse_author_map(author_map),
                 keep_ip=keep_ip,
+                fetch_media=fetch_media,
             )
             quiet = options["verbosity"] < 1
             with tqdm(unit=" items", disable=quiet, file=self.stderr) as bar:
