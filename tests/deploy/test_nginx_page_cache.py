@@ -307,6 +307,14 @@ def test_other_methods_and_paths_go_to_the_app(edge):
     assert echoed(no_slash)["path"] == "/feed"
 
 
+def test_only_the_wordpress_upload_takes_a_body_beyond_20_mb(edge):
+    body = b"x" * (21 * 1024 * 1024)
+    upload = fetch(edge.url("/admin/wordpress/"), method="POST", content=body)
+    assert upload.status_code == 200
+    assert echoed(upload)["method"] == "POST"
+    assert fetch(edge.url("/comments/post/"), method="POST", content=body).status_code == 413
+
+
 def test_the_app_sees_the_reader(edge):
     seen = echoed(fetch(edge.url("/who/?foo=1")))
     assert seen["path"] == "/who/?foo=1"
