@@ -77,3 +77,13 @@ def test_the_export_downloads_with_emails_for_superusers_only(client, post):
     body = b"".join(response.streaming_content).decode()
     assert "<wp:wxr_version>1.2</wp:wxr_version>" in body
     assert "marcus@example.org" in body
+
+
+def test_a_running_import_shows_its_progress_and_refreshes(client, site):
+    job = WxrImport.objects.create(
+        file_name="gross.xml", stored_as="/nowhere", state="running", items_total=10, items_done=3
+    )
+    client.force_login(superuser())
+    page = client.get(f"/admin/wordpress/{job.pk}/").content.decode()
+    assert 'http-equiv="refresh"' in page
+    assert "3 von 10" in page or "3 of 10" in page
