@@ -34,9 +34,21 @@ compile-messages: $(VENV)/.installed
 		$(PY) manage.py compilemessages --ignore=$(VENV) -v0; \
 	else echo "msgfmt not found: using the committed .mo files"; fi
 
+# The catalogues also hold our wording of texts that are not in our sources
+# (allauth's, with du instead of Sie, marked "#. allauth: …"), which
+# makemessages would mark obsolete: the entries of the catalogue before are
+# merged back after it, the new ones first.
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l de -l en --ignore=$(VENV) --ignore=tests --ignore=static_collected
-	$(MAKE) compile-messages
+	@for lang in de en; do cp locale/$$lang/LC_MESSAGES/django.po locale/$$lang/LC_MESSAGES/django.po.before; done
+	SECRET_KEY=messages $(PY) manage.py makemessages -l de -l en --ignore=$(VENV) --ignore=tests \
+		--ignore=static_collected --ignore=private
+	@for lang in de en; do \
+		po=locale/$$lang/LC_MESSAGES/django.po; \
+		msgattrib --no-obsolete $$po -o $$po && \
+		msgattrib --no-obsolete $$po.before -o $$po.before && \
+		msgcat --use-first $$po $$po.before -o $$po && rm $$po.before || exit 1; \
+	done
+	SECRET_KEY=messages $(MAKE) compile-messages
 
 # Helpers skip the system checks, so that their warnings (no Akismet key…) show
 # once, from runserver; the admin's password comes last, once the blog answers.
