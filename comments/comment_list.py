@@ -12,6 +12,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext as _
 
+from comments.rendering import comment_permalink
+
 
 @dataclass
 class Links:
@@ -104,6 +106,17 @@ def _excerpt(html):
     ("&lt;"), so tags go, entities become characters, then everything is
     escaped once, never twice ("&amp;lt;")."""
     return escape(unescape(strip_tags(html)))
+
+
+def old_anchors(pairs) -> str:
+    """Old WordPress anchors of comments on other pages: hidden, until the
+    address names one (#comment-<old id>); then a link to where it is now."""
+    label = escape(_("This comment is on another page of the discussion: show it"))
+    return "".join(
+        f'<p class="comment-elsewhere" id="comment-{int(old)}">'
+        f'<a href="{escape(comment_permalink(pk))}">{label}</a></p>'
+        for old, pk in pairs
+    )
 
 
 def _old_anchor(node):

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from comments import comment_list
 from comments.caching import versions
 from comments.models import MAX_ID, Comment
-from comments.thread import public_view, thread_for
+from comments.thread import old_ids_elsewhere, public_view, thread_for
 
 TIMEOUT = 24 * 3600
 
@@ -74,6 +74,7 @@ def render(post, requested_page, own_ids=(), user=None, csrf_token="") -> Discus
             "thread": thread,
             "page_url": page_url,
             "comments_html": comment_list.render(thread.roots, links),
+            "elsewhere_html": comment_list.old_anchors(old_ids_elsewhere(post, thread)),
         },
     )
     return Discussion(html=html, page_number=thread.page.number)

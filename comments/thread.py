@@ -220,6 +220,25 @@ def _add_old_ids(roots):
             taken.add(old)
 
 
+def old_ids_elsewhere(post, thread):
+    """Imported comments on the discussion's other pages, as (old id, id):
+    their old anchors lead there (comment_list.old_anchors)."""
+    if not thread.page.has_other_pages():
+        return []
+    nodes = thread.comments
+    taken = {node.id for node in nodes} | {node.old_id for node in nodes if node.old_id}
+    approved = Comment.objects.for_post(post).approved().values("pk")
+    rows = ImportedObject.objects.filter(
+        kind=ImportedObject.Kind.COMMENT, object_id__in=approved
+    ).values_list("wp_id", "object_id")
+    found = []
+    for old, pk in rows.order_by("wp_id"):
+        if pk not in taken and old not in taken:
+            found.append((old, pk))
+            taken.add(old)
+    return found
+
+
 def approved_count():
     """A subquery: how many comments of the outer post a reader sees (for listings)."""
     counts = (

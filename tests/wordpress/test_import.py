@@ -182,3 +182,17 @@ def test_author_map_needs_existing_users(site, blog_file, author):
     assert not User.objects.filter(username="luca-2").exists()
     with pytest.raises(importer.ImportFailed, match="no user nobody"):
         run(blog_file, author_map={"luca": "nobody"})
+
+
+def test_old_anchors_of_comments_on_other_pages_lead_there(client, site, tmp_path, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    items = [post_item(comments=[comment(n) for n in range(1, 6)])]  # five threads
+    importer.run(write_wxr(tmp_path / "pages.xml", items), importer.Options())
+    first_page = client.get(imported_post().url).content.decode()
+    fifth = ImportedObject.objects.get(kind="comment", wp_id=5).object_id
+    anchor = f'<p class="comment-elsewhere" id="comment-5"><a href="/comments/{fifth}/">'
+    assert anchor in first_page
+    assert 'id="comment-1"' in first_page and first_page.count('id="comment-5"') == 1
+    found = client.get(f"/comments/{fifth}/")
+    assert found.status_code == 302
+    assert found["Location"].endswith(f"?cpage=3#comment-{fifth}")
