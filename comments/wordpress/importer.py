@@ -255,20 +255,17 @@ class _Importer:
         return page
 
     def _publish(self, page, item, label, date):
+        if item.status == "future":
+            page.go_live_at = date  # publishing it then schedules it, not live yet
         revision = page.save_revision(user=page.owner, log_action=False)
-        if item.status == "publish":
+        if item.status in ("publish", "future"):
             revision.publish(user=page.owner, log_action=False, skip_permission_checks=True)
+        if item.status == "publish":
             BlogPage.objects.filter(pk=page.pk).update(
                 first_published_at=date,
                 last_published_at=aware(item.modified_gmt, None) or date,
             )
-        elif item.status == "future":
-            page.go_live_at = date
-            revision = page.save_revision(user=page.owner, log_action=False)
-            revision.publish(
-                user=page.owner, log_action=False, skip_permission_checks=True
-            )  # scheduled, not live
-        else:
+        elif item.status != "future":
             if page.live:
                 page.unpublish(log_action=False)
             if item.status == "private":
@@ -279,12 +276,9 @@ class _Importer:
         slug = wanted
         if slug in RESERVED_SLUGS or _YEAR.match(slug):
             slug = f"{slug}-{item.wp_id}"
-        siblings = BlogPage.objects.child_of(self.index)
+        siblings = self.index.get_children()  # pages of any type share the slugs
         number = 2
-        while (
-            siblings.filter(slug=slug).exists()
-            or self.index.get_children().filter(slug=slug).exists()
-        ):
+        while siblings.filter(slug=slug).exists():
             slug = f"{wanted[: SLUG_LENGTH - 8]}-{number}"
             number += 1
         if slug != wanted:
