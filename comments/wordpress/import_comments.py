@@ -4,7 +4,7 @@ Comments are taken in date order; a reply waits for its parent (the parent's
 id resolved in this second pass), an orphan (its parent is not in the file)
 becomes a top-level comment, and a reply deeper than COMMENTS_THREAD_DEPTH
 hangs under its deepest allowed ancestor; both are reported. The text goes
-through the renderer every new comment goes through (comment_text.py).
+through the renderer every new comment goes through (comments/comment_html.py).
 """
 
 import ipaddress
@@ -16,9 +16,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import strip_tags
 
+from comments.comment_html import to_comment_text
 from comments.models import Comment
 from comments.wordpress import bulk_comments
-from comments.wordpress.comment_text import to_comment_text
 from comments.wordpress.dates import aware
 from comments.wordpress.models import ImportedObject
 from comments.wordpress.records import Comment as WpComment

@@ -2,8 +2,8 @@
 
 import pytest
 
+from comments.comment_html import to_comment_text
 from comments.rendering import render_body
-from comments.wordpress.comment_text import to_comment_text
 
 
 @pytest.mark.parametrize(

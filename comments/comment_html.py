@@ -1,4 +1,5 @@
-"""A WordPress comment's HTML as the text a commenter here would have typed,
+"""Comment HTML from elsewhere (a WordPress comment, a fediverse reply) as the
+text a commenter here would have typed,
 so that it goes through the same renderer as every new comment (escaped,
 autolinked, @-mentions resolved, sanitized) instead of being trusted as HTML.
 
@@ -78,7 +79,7 @@ class _Text(HTMLParser):
 
 
 def to_comment_text(html: str) -> str:
-    """The text a reader would have typed for this WordPress comment."""
+    """The text a reader would have typed for this comment HTML."""
     parser = _Text()
     parser.feed((html or "").replace("\r\n", "\n").replace("\r", "\n"))
     parser.close()
