@@ -1,19 +1,10 @@
 """RSS 2.0 and Atom feeds of a blog's posts, site-wide or per tag and category."""
 
-import re
-
 from django.conf import settings
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from comments.feeds import CachedFeed
-
-_RELATIVE_URL = re.compile(r'(\s(?:href|src))="/(?!/)')
-
-
-def absolutize_urls(html, base_url):
-    """Feed readers have no base URL, so site-relative links must become absolute."""
-    return _RELATIVE_URL.sub(rf'\1="{base_url.rstrip("/")}/', html)
+from comments.feeds import CachedFeed, absolutize_urls
 
 
 class PostsRssFeed(CachedFeed):

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -29,6 +31,7 @@ from blog.blocks import BlogStreamBlock
 from blog.feeds import PostsAtomFeed, PostsRssFeed
 from blog.panels import OutgoingPingsPanel
 from blog.querysets import BlogPageManager
+from comments.federation import advertise as fediverse
 from comments.feeds import CommentsAtomFeed, CommentsRssFeed
 from comments.linkbacks import advertise
 
@@ -53,6 +56,8 @@ RESERVED_SLUGS = {
     "xmlrpc",
     "webmention",
     "trackback",
+    "ap",
+    "nodeinfo",
 }
 _YEAR_SLUG = re.compile(r"^\d{4}$")
 
@@ -384,10 +389,23 @@ class BlogPage(RoutablePageMixin, Page):
         context["meta_description"] = self.search_description or self.excerpt
         context["feeds"] = self.comment_feeds(request)
         context["linkbacks"] = advertise.endpoints(self, request)
+        # Called by the template only when its cached fragment is missing.
+        context["fediverse"] = partial(fediverse.head_tags, self, request)
         return context
 
+    def _serves_the_post(self, request, view):
+        """The post itself (not a feed or a preview), published and out."""
+        main = view is None or getattr(view, "__name__", "") == "index_route"
+        preview = getattr(request, "is_preview", False)
+        return main and not preview and self.live and not self.is_scheduled
+
     def serve(self, request, *args, **kwargs):
+        the_post = self._serves_the_post(request, args[0] if args else kwargs.get("view"))
+        if the_post and fediverse.wants_activity_json(request):
+            return fediverse.article_response(self, request)
         response = super().serve(request, *args, **kwargs)
+        if the_post:
+            patch_vary_headers(response, ("Accept",))
         # The page's context found the endpoints already; feeds and other routes have none.
         found = (getattr(response, "context_data", None) or {}).get("linkbacks")
         return advertise.add_headers(response, found or advertise.endpoints(self, request))

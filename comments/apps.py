@@ -11,6 +11,7 @@ SIGNAL_MODULES = [
     "comments.moderation.tasks",
     "comments.moderation.checks",
     "comments.caching.receivers",
+    "comments.federation.tasks",
 ]
 
 

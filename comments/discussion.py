@@ -1,8 +1,9 @@
 """The discussion under a post as its page shows it: heading, comments and page
 links, rendered once per change and kept in the cache. The key names the post,
 the page of the discussion, the language and the post's version, which every
-change to its comments moves forward (caching/versions.py), so a change shows
-at once and nothing ever has to be deleted.
+change to its comments or to its fediverse reactions moves forward
+(caching/versions.py), so a change shows at once and nothing ever has to be
+deleted. The reactions (boosts and likes) are rendered and cached with it.
 
 A reader with something of their own on the post (a held comment, one they may
 still edit) gets the discussion rendered for them alone; nobody else's cache
@@ -18,8 +19,9 @@ from django.utils import timezone, translation
 
 from comments import comment_list
 from comments.caching import versions
+from comments.federation.public import reactions_for
 from comments.models import MAX_ID, Comment
-from comments.thread import old_ids_elsewhere, public_view, thread_for
+from comments.thread import REPLYABLE_KINDS, old_ids_elsewhere, public_view, thread_for
 
 TIMEOUT = 24 * 3600
 
@@ -28,6 +30,7 @@ TIMEOUT = 24 * 3600
 class Discussion:
     html: str
     page_number: int
+    reactions_html: str = ""  # boosts and likes from the fediverse, if any
 
 
 def _page(requested):
@@ -77,7 +80,17 @@ def render(post, requested_page, own_ids=(), user=None, csrf_token="") -> Discus
             "elsewhere_html": comment_list.old_anchors(old_ids_elsewhere(post, thread)),
         },
     )
-    return Discussion(html=html, page_number=thread.page.number)
+    return Discussion(
+        html=html, page_number=thread.page.number, reactions_html=render_reactions(post)
+    )
+
+
+def render_reactions(post) -> str:
+    """Who boosted and liked the post on the fediverse; nothing when nobody did."""
+    reactions = reactions_for(post)
+    if not reactions:
+        return ""
+    return render_to_string("comments/reactions.html", {"reactions": reactions})
 
 
 def for_reader(request, post, own_ids, user, csrf_token) -> Discussion:
@@ -113,8 +126,10 @@ def reply_target(post, comment_id):
     comment = (
         Comment.objects.for_post(post)
         .approved()
-        .filter(pk=wanted, kind=Comment.Kind.COMMENT)
+        .filter(pk=wanted, kind__in=REPLYABLE_KINDS)
         .filter(level__lt=settings.COMMENTS_XTD_MAX_THREAD_LEVEL)
+        .select_related("user", "fediverse_note__actor")
+        .prefetch_related("user__socialaccount_set")
         .first()
     )
     return public_view(comment, post) if comment is not None else None

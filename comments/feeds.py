@@ -18,6 +18,14 @@ from comments.models import Comment, post_model
 from comments.rendering import strip_controls
 from comments.thread import PublicComment, public_view
 
+_RELATIVE_URL = re.compile(r'(\s(?:href|src))="/(?!/)')
+
+
+def absolutize_urls(html, base_url):
+    """Feed readers have no base URL, so site-relative links must become absolute."""
+    return _RELATIVE_URL.sub(rf'\1="{base_url.rstrip("/")}/', html)
+
+
 # A feed is read away from the blog, without a base: site-relative links (the
 # @-mentions' permalinks) must name the site.
 _SITE_RELATIVE_HREF = re.compile(r'href="/(?!/)')

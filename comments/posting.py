@@ -23,7 +23,7 @@ def commentable_post(data):
     return post_model().objects.published().filter(pk=pk).first()
 
 
-def _parent(comment, post):
+def parent_for(comment, post):
     """A reply attaches to a visible comment of the same post; past the depth
     limit it becomes a sibling, as WordPress does."""
     if not comment.parent_id:
@@ -76,7 +76,7 @@ def submit(form, request, post):
     comment.ip_address = client_ip(request)
     comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
     comment.referrer = request.META.get("HTTP_REFERER", "")[:500]
-    comment.parent_id = _parent(comment, post)
+    comment.parent_id = parent_for(comment, post)
 
     def follow_up(saved):
         if form.cleaned_data.get("followup") and saved.user_email:

@@ -12,6 +12,7 @@ from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from comments import pictures
 from comments.avatars import avatar_url, social_picture
 from comments.models import Comment, ImportedObject
 from comments.readers import may_edit
@@ -21,6 +22,10 @@ KIND_LABELS = {
     Comment.Kind.TRACKBACK: _("Trackback"),
     Comment.Kind.WEBMENTION: _("Mention"),
 }
+# What a reply from the fediverse says it came through ("via Fediverse").
+FEDIVERSE_VIA = _("Fediverse")
+# Comments readers answer on the page: written here, or replies from the fediverse.
+REPLYABLE_KINDS = (Comment.Kind.COMMENT, Comment.Kind.FEDIVERSE)
 
 
 @dataclass
@@ -44,7 +49,7 @@ class PublicComment:
 
     @property
     def is_linkback(self):
-        return self.kind != Comment.Kind.COMMENT
+        return self.kind in Comment.Kind.LINKBACKS
 
     @property
     def mentionable(self):
@@ -107,18 +112,63 @@ def provider_name(user):
     return ""
 
 
-def public_view(comment, post, own_ids=(), user=None):
-    max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
-    return PublicComment(
-        id=comment.pk,
-        name=comment.user_name,
-        url=_safe_url(comment.user_url),
-        avatar_url=avatar_url(
+def _remote_actor(comment):
+    """The fediverse account behind a reply from there, if its note is known.
+    Expects `fediverse_note__actor` to be selected with the comment."""
+    if comment.kind != Comment.Kind.FEDIVERSE:
+        return None
+    try:
+        return comment.fediverse_note.actor
+    except Comment.fediverse_note.RelatedObjectDoesNotExist:
+        return None
+
+
+def _author(comment):
+    """Name, link, picture and "via" of whoever wrote the comment."""
+    actor = _remote_actor(comment)
+    if actor is not None:
+        return _fediverse_author(comment, actor)
+    return (
+        comment.user_name,
+        _safe_url(comment.user_url),
+        avatar_url(
             email=comment.user_email,
             name=comment.user_name,
             kind=comment.kind,
             social_url=social_picture(comment.user) if comment.user_id else None,
         ),
+        _via(comment),
+    )
+
+
+def _via(comment):
+    if comment.kind == Comment.Kind.FEDIVERSE:
+        return str(FEDIVERSE_VIA)
+    return provider_name(comment.user) if comment.user_id else ""
+
+
+def _fediverse_author(comment, actor):
+    """A reply from the fediverse: its account's name and profile, the local
+    copy of its picture (never the remote server's address), else an identicon."""
+    name = actor.display_name
+    picture = avatar_url(
+        email="",
+        name=actor.uri,
+        kind=comment.kind,
+        social_url=pictures.local_url(actor.icon_url),
+    )
+    url = _safe_url(actor.url) or _safe_url(comment.user_url)
+    return name, url, picture, str(FEDIVERSE_VIA)
+
+
+def public_view(comment, post, own_ids=(), user=None):
+    max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+    name, url, picture, via = _author(comment)
+    return PublicComment(
+        id=comment.pk,
+        name=name,
+        url=url,
+        avatar_url=picture,
         html=comment.body_html,
         date=comment.submit_date,
         kind=comment.kind,
@@ -127,8 +177,8 @@ def public_view(comment, post, own_ids=(), user=None):
         parent_id=comment.parent_id,
         is_pending=comment.status == Comment.Status.PENDING,
         can_edit=may_edit(comment, own_ids, user),
-        can_reply=comment.kind == Comment.Kind.COMMENT and comment.level < max_level,
-        via=provider_name(comment.user) if comment.user_id else "",
+        can_reply=comment.kind in REPLYABLE_KINDS and comment.level < max_level,
+        via=via,
     )
 
 
@@ -137,7 +187,7 @@ def visible_comments(post, own_ids=()):
     return (
         Comment.objects.for_post(post)
         .approved_or_own(own_ids)
-        .select_related("user")
+        .select_related("user", "fediverse_note__actor")
         .prefetch_related("user__socialaccount_set")
         .order_by("thread_id", "order")
     )

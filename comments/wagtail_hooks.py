@@ -5,6 +5,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from comments.federation.admin import POLICIES as FEDERATION_POLICIES
+from comments.federation.admin import FediverseViewSetGroup
 from comments.models import Comment
 from comments.moderation.bulk_actions import BULK_ACTIONS
 from comments.moderation.queue import POLICY, CommentViewSet, PendingCommentsPanel, row_buttons
@@ -25,6 +27,8 @@ def comment_log_actions(actions):
 
 
 register_permission_policy(Comment, POLICY)
+for _model, _policy in FEDERATION_POLICIES.items():
+    register_permission_policy(_model, _policy)
 register_snippet(CommentViewSet)
 for _action in BULK_ACTIONS:
     hooks.register("register_bulk_action", _action)
@@ -54,3 +58,9 @@ def wordpress_menu_item():
     return SuperuserMenuItem(
         _("WordPress import and export"), reverse("wordpress:index"), icon_name="download"
     )
+
+
+@hooks.register("register_admin_viewset")
+def fediverse_viewsets():
+    """Followers, reactions and deliveries (comments/federation/admin.py says who sees what)."""
+    return FediverseViewSetGroup()

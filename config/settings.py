@@ -237,6 +237,19 @@ LINKBACKS_RATE_LIMIT = env.str("LINKBACKS_RATE_LIMIT", default="10/600")
 # How often an outgoing ping is tried, 2 and 4 minutes apart.
 LINKBACKS_MAX_ATTEMPTS = env.int("LINKBACKS_MAX_ATTEMPTS", default=3)
 
+# ActivityPub (comments/federation): the blog as a fediverse actor.
+FEDERATION_ENABLED = env.bool("FEDERATION_ENABLED", default=True)
+# Inbox bodies larger than this are refused (413) before they are read.
+FEDERATION_MAX_BODY = env.int("FEDERATION_MAX_BODY", default=262_144)
+# Inbox requests per remote host: count/seconds.
+FEDERATION_RATE_LIMIT = env.str("FEDERATION_RATE_LIMIT", default="300/300")
+# A delivery is retried with back-off (TASKS_RETRY_SECONDS, doubling) and
+# given up once this many seconds have passed since it was queued.
+FEDERATION_GIVE_UP_SECONDS = env.int("FEDERATION_GIVE_UP_SECONDS", default=86_400)
+FEDERATION_MAX_ATTEMPTS = env.int("FEDERATION_MAX_ATTEMPTS", default=12)
+# A remote account's document is fetched again after this many seconds.
+FEDERATION_ACTOR_TTL = env.int("FEDERATION_ACTOR_TTL", default=86_400)
+
 # Blog
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
 BLOG_FEED_ITEMS = env.int("BLOG_FEED_ITEMS", default=20)

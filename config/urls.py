@@ -20,6 +20,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
     path("comments/", include("comments.urls")),
     path("", include("comments.linkbacks.urls")),
+    path("", include("comments.federation.urls")),
     path("accounts/", include("comments.accounts.urls")),
     path("accounts/", include("allauth.urls")),
 ]

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from blog.models import BlogCategory, BlogIndexPage, BlogPage
+from comments.federation.models import RemoteActor
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -86,3 +87,26 @@ class CommentFactory(factory.django.DjangoModelFactory):
     submit_date = factory.LazyFunction(timezone.now)
     status = "approved"
     ip_address = factory.Sequence(lambda n: f"192.0.2.{n % 250 + 1}")
+
+
+class RemoteActorFactory(factory.django.DjangoModelFactory):
+    """An account on another server, as the blog stored it (nothing fetched)."""
+
+    class Meta:
+        model = RemoteActor
+
+    class Params:
+        icon = True
+        icon_host = None  # the picture's server, if not the account's
+
+    preferred_username = factory.Sequence(lambda n: f"person{n}")
+    host = "social.example"
+    name = "Ada Lovelace"
+    uri = factory.LazyAttribute(lambda a: f"https://{a.host}/users/{a.preferred_username}")
+    inbox = factory.LazyAttribute(lambda a: f"{a.uri}/inbox")
+    url = factory.LazyAttribute(lambda a: f"https://{a.host}/@{a.preferred_username}")
+    icon_url = factory.LazyAttribute(
+        lambda a: (
+            f"https://{a.icon_host or a.host}/avatars/{a.preferred_username}.png" if a.icon else ""
+        )
+    )

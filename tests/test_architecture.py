@@ -11,7 +11,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("blog", "comments", "config")
 # What views, admin pages and feeds of blog may use of comments.
-COMMENTS_PUBLIC = {"comments.feeds", "comments.thread", "comments.linkbacks.advertise"}
+COMMENTS_PUBLIC = {
+    "comments.feeds",
+    "comments.thread",
+    "comments.linkbacks.advertise",
+    "comments.federation.advertise",
+}
 # The top layer: modules that may queue background work themselves.
 TOP_LAYER_NAMES = {"tasks", "views", "urls", "apps", "wagtail_hooks"}
 

@@ -5,14 +5,24 @@ with every cookie the inner middleware set, and refuses to share any response
 that sets one."""
 
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.http import http_date
 
 from comments.caching import pagecache, sites, versions
+from comments.federation import advertise
 
 SHARED_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml")
 # Paths that are never a reader's page: no version to read, no headers to add.
 _NEVER_SHARED = ("/admin/", "/django-admin/", "/accounts/", "/comments/avatar/", "/documents/")
+# What a shared page varies by, in the order nginx's cached files say it
+# (deploy/nginx/kommentar.conf): Accept because a post's URL also serves its
+# ActivityPub JSON to a client that asks for that.
+SHARED_VARY = ("Accept", "Accept-Language", "Cookie")
 
 
 def etag_for(site_version, language) -> str:
@@ -33,6 +43,15 @@ def _shareable(response) -> bool:
     )
 
 
+def _vary_as_shared(response):
+    """SHARED_VARY first, in its order, then whatever else the view named."""
+    patch_vary_headers(response, SHARED_VARY)
+    ours = {name.lower() for name in SHARED_VARY}
+    named = cc_delim_re.split(response["Vary"])
+    others = [name for name in named if name and name.lower() not in ours]
+    response["Vary"] = ", ".join((*SHARED_VARY, *others))
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -40,6 +59,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or request.path.startswith(_NEVER_SHARED):
             return self.get_response(request)
+        if advertise.wants_activity_json(request):
+            # Another representation than the page's: no 304 by the page's
+            # validators, no file, nothing marked shared.
+            response = self.get_response(request)
+            patch_vary_headers(response, ("Accept",))
+            return response
         if pagecache.is_personal(request):
             response = self.get_response(request)
             if not response.has_header("Cache-Control"):
@@ -67,7 +92,7 @@ class PageCacheMiddleware:
         response.headers.setdefault("ETag", etag)
         response.headers.setdefault("Last-Modified", http_date(last_modified))
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        _vary_as_shared(response)
 
     @staticmethod
     def _write_file(request, response, site, language):

@@ -119,6 +119,7 @@ class Comment(XtdComment):
         PINGBACK = "pingback", _("Pingback")
         TRACKBACK = "trackback", _("Trackback")
         WEBMENTION = "webmention", _("Webmention")
+        FEDIVERSE = "fediverse", _("Fediverse reply")
         LINKBACKS = nonmember(("pingback", "trackback", "webmention"))
 
     class Status(models.TextChoices):
@@ -193,7 +194,7 @@ class Comment(XtdComment):
                 content_type_id=self.content_type_id,
                 object_pk=self.object_pk,
                 status=self.Status.APPROVED,
-                kind=self.Kind.COMMENT,
+                kind__in=(self.Kind.COMMENT, self.Kind.FEDIVERSE),
             )
             .order_by("-submit_date", "-pk")
             .values_list("pk", "user_name")

@@ -128,6 +128,8 @@ def _duplicate(feedback, config):
         taken = others.linkbacks().filter(user_url=feedback.url)
         return taken.exists() and _("This source is already registered.")
     taken = others.filter(comment=feedback.content.strip())
+    if feedback.kind == Comment.Kind.FEDIVERSE:  # "Thanks!" from two people is no duplicate
+        taken = taken.filter(kind=feedback.kind, user_url=feedback.url)
     return taken.exists() and _("You have already said that.")
 
 
@@ -167,6 +169,13 @@ def _has_approved_comment(feedback):
         site = _source_site(feedback.url)
         earlier = Comment.objects.approved().linkbacks().filter(user_url__startswith=site)
         return bool(site) and earlier.exclude(pk=feedback.pk).exists()
+    if feedback.kind == Comment.Kind.FEDIVERSE:
+        # user_url is the remote account's id, which its server's signature proved
+        earlier = Comment.objects.approved().filter(kind=feedback.kind, user_url=feedback.url)
+        if feedback.pk and not feedback.is_edit:
+            earlier = earlier.exclude(pk=feedback.pk)
+        # An edit of an approved reply is judged on its content, as a comment's is.
+        return bool(feedback.url) and earlier.exists()
     if feedback.user is not None and not _verified(feedback.user, feedback.email):
         return False
     who = Q(user_email__iexact=feedback.email) if feedback.email else Q(pk__in=[])

@@ -90,6 +90,8 @@ def payload(feedback):
     """What Akismet gets to see of one piece of feedback (its comment-check fields)."""
     post = feedback.post
     kind = "reply" if feedback.is_reply and feedback.kind == "comment" else feedback.kind
+    if kind == "fediverse":
+        kind = "comment"  # Akismet's word for a reply written elsewhere, by a person
     user = feedback.user
     return {
         "user_ip": feedback.ip or "",

@@ -69,6 +69,8 @@ PER_RESPONSE = {
 APP_ONLY = {"x-pingback", "link"}
 DE_ONLY = "Schreibe einen Kommentar"  # "Leave a Reply" in German
 EN_ONLY = "Leave a Reply"
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+ACTIVITY_JSON = "application/activity+json"
 
 
 def need(ok, message):
@@ -333,7 +335,7 @@ def test_a_cached_page_is_served_as_the_app_would(edge):
     assert german.headers["x-page-cache"] == "HIT"
     assert german.headers["content-type"] == "text/html; charset=utf-8"
     assert german.headers["cache-control"] == "public, max-age=0, must-revalidate"
-    assert german.headers["vary"] == "Accept-Language, Cookie"
+    assert german.headers["vary"] == "Accept, Accept-Language, Cookie"
     assert german.headers["content-language"] == "de"
     assert german.headers["x-content-type-options"] == "nosniff"
     assert german.headers["referrer-policy"] == "same-origin"
@@ -349,6 +351,34 @@ def test_a_cached_page_is_served_as_the_app_would(edge):
     assert echoed(missing)["headers"]["x-page-cache-language"] == "de"
     head = fetch(edge.url("/cached/"), method="HEAD")
     assert (head.status_code, head.headers["x-page-cache"], head.content) == (200, "HIT", b"")
+
+
+@pytest.mark.parametrize(
+    ("accept", "from_file"),
+    [
+        ("application/activity+json", False),
+        ('application/ld+json; profile="https://www.w3.org/ns/activitystreams"', False),
+        ("APPLICATION/LD+JSON", False),  # the app decides what it means
+        ("text/html;q=0.9, application/activity+json;q=0.1", False),
+        (BROWSER_ACCEPT, True),
+        ("application/json", True),
+        ("*/*", True),
+        (None, True),
+    ],
+)
+def test_only_html_readers_get_a_cached_file(edge, accept, from_file):
+    """The files hold HTML; a fediverse server asking for a post's JSON must
+    reach the app, and nginx must not tell it to write a file."""
+    edge.place("/negotiated/", "index.de.html", "<p>HTML</p>")
+    headers = {"Accept": accept} if accept is not None else {}
+    response = fetch(edge.url("/negotiated/"), headers=headers)
+    if from_file:
+        assert (response.headers["x-page-cache"], response.text) == ("HIT", "<p>HTML</p>")
+    else:
+        assert response.headers["x-page-cache"] == "BYPASS"
+        seen = echoed(response)["headers"]
+        assert "x-page-cache-language" not in seen
+        assert seen["accept"] == accept
 
 
 def test_a_cached_page_answers_conditional_requests(edge):
@@ -575,6 +605,44 @@ def test_personal_readers_get_the_app(stack, options, why):
     assert "private" in response.headers["cache-control"], why
     if options["cookies"].get("django_language") == "en":
         assert EN_ONLY in response.text  # the cookie, not Accept-Language, decided
+
+
+def article_of(response):
+    assert response.status_code == 200
+    assert response.headers["content-type"] == ACTIVITY_JSON
+    assert response.headers["x-page-cache"] == "BYPASS"
+    assert "accept" in response.headers["vary"].lower()
+    article = response.json()
+    assert article["type"] == "Article"
+    return article
+
+
+def test_a_post_answers_each_reader_in_its_own_form(stack):
+    """Browsers and fediverse servers share a post's URL: a file cached for
+    one never reaches the other, in either order, and both say Vary: Accept."""
+    as_json = {"Accept": ACTIVITY_JSON}
+    as_html = {"Accept": BROWSER_ACCEPT}
+    miss, hit = miss_then_hit(stack, SEED)
+    assert stack.get(SEED, headers=as_html).headers["x-page-cache"] == "HIT"
+    article = article_of(stack.get(SEED, headers=as_json))
+    assert article["url"] == stack.url(SEED)
+    assert article_of(stack.get(SEED, headers=as_json)) == article
+    again = stack.get(SEED, headers=as_html)
+    assert (again.headers["x-page-cache"], again.text) == ("HIT", hit.text)
+    for page in (miss, hit, again):
+        assert page.headers["content-type"].startswith("text/html")
+        assert page.headers["vary"] == "Accept, Accept-Language, Cookie"
+        assert f'href="{article["id"]}"' in page.text
+    # The other order: the fediverse server first, on an empty cache.
+    stack.clear_cache()
+    assert article_of(stack.get(SEED, headers=as_json)) == article
+    assert not stack.cache_file(SEED, "index.de.html").exists()
+    first = stack.get(SEED, headers=as_html)
+    assert (first.headers["x-page-cache"], first.text) == ("MISS", hit.text)
+    assert stack.get(SEED, headers=as_html).headers["x-page-cache"] == "HIT"
+    assert article_of(stack.get(SEED, headers=as_json)) == article
+    by_id = stack.get(article["id"].removeprefix(stack.nginx.url), headers=as_json)
+    assert by_id.json()["id"] == article["id"]
 
 
 def test_posts_and_other_queries_reach_the_app(stack):
