@@ -6,6 +6,7 @@ federation module the blog app uses."""
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.utils.cache import patch_vary_headers
 
@@ -79,6 +80,8 @@ def wants_activity_json(request) -> bool:
     q-value, then, at equal q, by whichever is named first (a wildcard that
     only happens to match HTML loses to an explicit ActivityStreams type)."""
     header = request.META.get("HTTP_ACCEPT", "")
+    if not settings.FEDERATION_ENABLED:
+        return False  # switched off: every client gets the page
     if not isinstance(header, str) or "json" not in header.lower():
         return False
     activity, html = _best(header)
@@ -114,7 +117,7 @@ def _creator_handle(post) -> str:
 def head_tags(post, request=None) -> dict | None:
     """The alternate link and the fediverse:creator of a live post's page;
     None for a preview or a draft, which has no ActivityPub id to name."""
-    if post.pk is None or not post.live:
+    if post.pk is None or not post.live or not settings.FEDERATION_ENABLED:
         return None
     alternate = ids.post(post)
     host = urlsplit(alternate).netloc  # ids.host(), without asking for the site again

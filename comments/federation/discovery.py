@@ -12,10 +12,10 @@ from django.http import JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from comments.federation import actors, ids
+from comments.federation.views import read_only
 from comments.models import Comment, post_model
 
 SOFTWARE_NAME = "kommentar"
@@ -97,7 +97,7 @@ def _jrd(actor):
     }
 
 
-@require_safe
+@read_only
 def webfinger(request):
     resource = request.GET.get("resource", "").strip()
     if not resource:
@@ -114,7 +114,7 @@ def webfinger(request):
     return _json(_jrd(actor), content_type=JRD_TYPE)
 
 
-@require_safe
+@read_only
 def nodeinfo_links(request):
     href = ids.absolute(reverse("federation:nodeinfo"))
     return _json({"links": [{"rel": NODEINFO_SCHEMA, "href": href}]})
@@ -154,7 +154,7 @@ def _software():
     return software
 
 
-@require_safe
+@read_only
 def nodeinfo(request):
     document = {
         "version": "2.1",

@@ -2,11 +2,14 @@
 comments as JSON, and the inboxes. The rules live in the modules these call;
 the views only speak HTTP. Nothing here sets a cookie or needs a session."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from comments.federation import actors, ids, inbox, objects, received
 from comments.models import MAX_ID, Comment, post_model
@@ -35,11 +38,15 @@ def _enabled():
         raise Http404("The fediverse is switched off on this blog.")
 
 
-def _read_only(request):
-    _enabled()
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
-    return None
+def read_only(view):
+    """GET and HEAD only, and nothing at all while the fediverse is switched off."""
+
+    @wraps(view)
+    def when_enabled(request, *args, **kwargs):
+        _enabled()
+        return view(request, *args, **kwargs)
+
+    return require_safe(when_enabled)
 
 
 def _browser(request):
@@ -54,10 +61,8 @@ def _actor_or_404(handle):
     return found
 
 
+@read_only
 def actor(request, handle):
-    refused = _read_only(request)
-    if refused:
-        return refused
     found = _actor_or_404(handle)
     document = actors.document(found)
     if _browser(request):
@@ -70,10 +75,8 @@ def _posts_of(found):
     return posts.filter(author=found.user) if found.user_id else posts
 
 
+@read_only
 def outbox(request, handle):
-    refused = _read_only(request)
-    if refused:
-        return refused
     found = _actor_or_404(handle)
     posts = _posts_of(found)
     items = [
@@ -98,11 +101,9 @@ def outbox(request, handle):
     )
 
 
+@read_only
 def followers(request, handle):
     """The public sees how many, never who."""
-    refused = _read_only(request)
-    if refused:
-        return refused
     found = _actor_or_404(handle)
     return _json(
         {
@@ -129,27 +130,21 @@ def _published_post(pk):
     return post
 
 
+@read_only
 def post(request, pk):
-    refused = _read_only(request)
-    if refused:
-        return refused
     found = _published_post(pk)
     if _browser(request):
         return _negotiated(redirect(found.get_full_url()))
     return _negotiated(_json(objects.article(found)))
 
 
+@read_only
 def replies(request, pk):
-    refused = _read_only(request)
-    if refused:
-        return refused
     return _json(objects.replies_collection(_published_post(pk)))
 
 
+@read_only
 def comment(request, pk):
-    refused = _read_only(request)
-    if refused:
-        return refused
     found = (
         Comment.objects.on_posts()
         .visible()
@@ -163,10 +158,8 @@ def comment(request, pk):
     return _negotiated(_json(objects.note(found)))
 
 
+@read_only
 def note(request, pk):
-    refused = _read_only(request)
-    if refused:
-        return refused
     found = received.live_note(_id_or_404(pk))
     if found is None:
         raise Http404("No such note.")

@@ -97,3 +97,19 @@ def test_inboxes_take_post_only_and_unknown_actors_are_404(client, site):
     assert client.get("/ap/inbox/").status_code == 405
     assert client.post("/ap/actors/nobody/inbox/", b"{}", content_type=JSON).status_code == 404
     assert client.post("/ap/inbox/", b"{}", content_type=JSON).status_code == 401
+
+
+def test_switched_off_the_blog_says_nothing_to_the_fediverse(client, post, settings):
+    settings.FEDERATION_ENABLED = False
+    for url in (
+        "/.well-known/webfinger?resource=acct:blog@testserver",
+        "/.well-known/nodeinfo",
+        "/ap/actors/blog/",
+        f"/ap/posts/{post.pk}/",
+    ):
+        assert client.get(url, HTTP_ACCEPT=JSON).status_code == 404, url
+    assert client.post("/ap/inbox/", b"{}", content_type=JSON).status_code == 404
+    page = client.get(post.url, HTTP_ACCEPT=JSON)
+    assert page["Content-Type"].startswith("text/html")
+    assert "application/activity+json" not in page.content.decode()
+    assert "fediverse:creator" not in page.content.decode()
