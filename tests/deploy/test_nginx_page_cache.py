@@ -18,6 +18,7 @@ import os
 import random
 import secrets
 import shutil
+import socket
 import threading
 import time
 from contextlib import ExitStack
@@ -32,6 +33,7 @@ import pytest
 import redis
 
 from tests import servers
+from tests.fakes.mastodon_server import FakeMastodon
 from tests.services import port_open
 
 pytestmark = [pytest.mark.services, pytest.mark.once]
@@ -320,9 +322,21 @@ def test_only_the_wordpress_upload_takes_a_body_beyond_20_mb(edge):
 def test_the_app_sees_the_reader(edge):
     seen = echoed(fetch(edge.url("/who/?foo=1")))
     assert seen["path"] == "/who/?foo=1"
-    assert seen["headers"]["host"] == "127.0.0.1"
+    # The port too: fediverse servers sign the Host header as they send it.
+    assert seen["headers"]["host"] == f"127.0.0.1:{edge.nginx.port}"
     assert seen["headers"]["x-forwarded-for"] == "127.0.0.1"
     assert seen["headers"]["x-forwarded-proto"] == "http"
+
+
+def test_a_request_without_host_reaches_the_app_with_the_server_name(edge):
+    with socket.create_connection(("127.0.0.1", edge.nginx.port), timeout=30) as conn:
+        conn.sendall(b"GET /who/ HTTP/1.0\r\n\r\n")
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    assert json.loads(body)["headers"]["host"] == "blog.example.org"
 
 
 def test_a_cached_page_is_served_as_the_app_would(edge):
@@ -499,6 +513,8 @@ def stack(tmp_path_factory):
                 # Every test request but one comes from 127.0.0.1.
                 "COMMENTS_FLOOD_SECONDS": 0,
                 "COMMENTS_RATE_LIMIT": "1000/600",
+                # The fake Mastodon, whose key the inbox fetches, is on loopback.
+                "LINKBACKS_ALLOW_PRIVATE_HOSTS": "true",
             },
         )
         servers.manage(env, "migrate", "--noinput", "-v", "0")
@@ -837,3 +853,32 @@ def test_the_app_stores_the_readers_address_not_a_forged_one(stack):
     assert posted.status_code == 303, posted.text[:2000]
     stored = servers.shell(stack.env, COMMENT_STATUS, text=text, approve=False)
     assert stored["ip"] == "127.0.0.2"
+
+
+FOLLOWERS_OF_THE_BLOG = """
+from comments.federation.models import Follower
+result(sorted(Follower.objects.filter(actor__handle="blog").values_list("remote__uri", flat=True)))
+"""
+
+
+def test_a_fediverse_server_verifies_through_nginx_on_any_port(stack):
+    """Mastodon signs the Host header as it sends it, port included; nginx must
+    hand it on unchanged (not $host, which drops the port) for the inbox to
+    verify the signature of a blog that is not on port 80 or 443."""
+    blog = stack.get("/ap/actors/blog/", headers={"Accept": ACTIVITY_JSON}).json()
+    inbox = blog["endpoints"]["sharedInbox"]
+    assert inbox.startswith(f"{stack.nginx.url}/")
+    fake = FakeMastodon().start()
+    try:
+        alice = fake.add_account("alice")
+        follow = fake.follow(alice, blog["id"])
+        # The same request with the Host the signature did not cover: refused,
+        # so the check below depends on the signed host arriving intact.
+        forged = fake.post(alice, inbox, follow, headers={"Host": "127.0.0.1"})
+        assert forged.status_code == 401, forged.text
+        accepted = fake.post(alice, inbox, follow)
+        assert accepted.status_code == 202, (accepted.text, stack.logs())
+    finally:
+        fake.shutdown()
+        fake.server_close()
+    assert servers.shell(stack.env, FOLLOWERS_OF_THE_BLOG) == [alice.uri]
