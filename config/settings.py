@@ -247,6 +247,9 @@ FEDERATION_RATE_LIMIT = env.str("FEDERATION_RATE_LIMIT", default="300/300")
 # given up once this many seconds have passed since it was queued.
 FEDERATION_GIVE_UP_SECONDS = env.int("FEDERATION_GIVE_UP_SECONDS", default=86_400)
 FEDERATION_MAX_ATTEMPTS = env.int("FEDERATION_MAX_ATTEMPTS", default=12)
+# Settled deliveries are kept this many days; after that only the skeleton of
+# each Create stays (which inbox got which object), the rest is deleted.
+FEDERATION_KEEP_DELIVERIES_DAYS = env.int("FEDERATION_KEEP_DELIVERIES_DAYS", default=30)
 # A remote account's document is fetched again after this many seconds.
 FEDERATION_ACTOR_TTL = env.int("FEDERATION_ACTOR_TTL", default=86_400)
 

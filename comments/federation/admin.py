@@ -15,6 +15,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -30,6 +31,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from comments.federation import delivery
 from comments.federation.models import Delivery, Follower, Reaction
 from comments.federation.public import web_url
 from comments.models import post_model
@@ -194,6 +196,16 @@ class FollowerIndexView(generic.IndexView):
         return columns
 
 
+class FollowerDeleteView(generic.DeleteView):
+    """Removing a follower tells its server (a Reject of its Follow), in the
+    same transaction: the delivery goes out once the row is gone."""
+
+    def delete_action(self):
+        with transaction.atomic():
+            delivery.reject(self.object)
+            super().delete_action()
+
+
 class FollowerViewSet(ReadOnlyViewSet):
     model = Follower
     name = "fediverse_followers"
@@ -201,6 +213,7 @@ class FollowerViewSet(ReadOnlyViewSet):
     icon = "group"
     menu_label = _("Followers")
     index_view_class = FollowerIndexView
+    delete_view_class = FollowerDeleteView
     deletable = True
     list_filter = ["actor"]
     list_display = [

@@ -124,6 +124,20 @@ def accept(local_actor, remote, follow):
     return queue(local_actor, activity, [remote.inbox])
 
 
+def reject(follower):
+    """A moderator removed a follower: its server hears so, as from Mastodon's
+    "remove follower", by a Reject of the Follow it sent, and stops counting
+    the account as following (Mastodon unfollows on it)."""
+    local, remote = follower.actor, follower.remote
+    follow = {
+        "id": follower.follow_id,
+        "type": "Follow",
+        "actor": remote.uri,
+        "object": ids.actor(local),
+    }
+    return queue(local, build("Reject", local, follow), [remote.inbox])
+
+
 def _fediverse_parent(comment):
     if not comment.parent_id or comment.parent_id == comment.pk:
         return None
@@ -146,6 +160,29 @@ def answer(comment_id):
     note = objects.note(comment)
     activity = build("Create", author, note, note["to"], note["cc"])
     return queue(author, activity, [parent.actor.inbox], comment.content_object)
+
+
+def _skeleton(activity):
+    obj = activity.get("object")
+    kept = {key: obj.get(key) for key in ("id", "type")} if isinstance(obj, dict) else obj
+    return {"id": activity.get("id"), "type": activity.get("type"), "object": kept}
+
+
+def prune(now=None, batch=500):
+    """Settled deliveries older than FEDERATION_KEEP_DELIVERIES_DAYS go: a
+    Create shrinks to which inbox got which object (what Update, Delete and
+    answers look up), everything else is deleted. Runs in a task."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.FEDERATION_KEEP_DELIVERIES_DAYS)
+    settled = Delivery.objects.filter(state__in=[State.SENT, State.FAILED], updated_at__lt=cutoff)
+    deleted, _ = settled.exclude(activity_type="Create").delete()
+    creates = settled.filter(activity_type="Create", activity__has_key="@context")
+    compacted = 0
+    while rows := list(creates.only("pk", "activity")[:batch]):
+        for row in rows:
+            row.activity = _skeleton(row.activity)
+        # bulk_update leaves updated_at alone: the row stays as old as it was.
+        compacted += Delivery.objects.bulk_update(rows, ["activity"])
+    return deleted, compacted
 
 
 def _give_up_at(delivery):

@@ -38,6 +38,7 @@ def deliver(delivery_id, attempt=1):
 
 @task()
 def federate_post(post_id):
+    delivery.prune()  # a publish is rare enough, and a task has time
     post = post_model().objects.published().filter(pk=post_id).first()
     return len(delivery.publish(post)) if post is not None else 0
 

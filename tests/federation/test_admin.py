@@ -167,6 +167,7 @@ def test_others_in_the_admin_see_nothing_of_it(editor_client, site, post, fedive
     follower = Follower.objects.first()
     editor_client.post(f"{FOLLOWERS}delete/{follower.pk}/")
     assert Follower.objects.filter(pk=follower.pk).exists()
+    assert not Delivery.objects.filter(activity_type="Reject").exists()
 
 
 def test_followers_list_handle_name_profile_date_and_local_actor(admin_client, site, fediverse):
@@ -193,6 +194,16 @@ def test_a_moderator_removes_a_follower(moderator_client, site, fediverse):
     assert not Follower.objects.filter(pk=follower.pk).exists()
     assert RemoteActor.objects.filter(pk=fediverse["ada"].pk).exists()
     assert Follower.objects.count() == 1
+    # Ada's server hears of it: a Reject of her Follow, to her inbox.
+    reject = Delivery.objects.get(activity_type="Reject")
+    assert reject.inbox == fediverse["ada"].inbox
+    assert reject.actor == follower.actor
+    assert reject.activity["object"] == {
+        "id": follower.follow_id,
+        "type": "Follow",
+        "actor": fediverse["ada"].uri,
+        "object": reject.activity["actor"],
+    }
 
 
 def test_nobody_adds_or_edits_followers_or_deliveries_here(admin_client, site, fediverse):

@@ -69,6 +69,26 @@ def test_follow_is_stored_and_answered_with_a_signed_accept(
     assert not Follower.objects.exists()
 
 
+def test_a_removed_follower_gets_a_signed_reject(
+    live_site, live_server, mastodon, alice, admin_client
+):
+    """Removing a follower in the admin tells their server, as Mastodon's
+    "remove follower" does, so that it stops counting them as following."""
+    blog_id = ids.actor(actors.blog_actor())
+    follow = mastodon.follow(alice, blog_id)
+    assert mastodon.post(alice, _inbox(live_server), follow).status_code == 202
+    follower = Follower.objects.get()
+    response = admin_client.post(f"/admin/fediverse/followers/delete/{follower.pk}/")
+    assert response.status_code == 302
+    assert not Follower.objects.exists()
+    reject = mastodon.wait_for(lambda r: r.activity and r.activity.get("type") == "Reject")
+    assert reject.verified, reject.error
+    assert reject.path == "/users/alice/inbox"
+    assert reject.activity["actor"] == blog_id
+    assert reject.activity["object"]["id"] == follow["id"]
+    assert reject.activity["object"]["actor"] == alice.uri
+
+
 def test_a_first_reply_is_held_then_the_account_is_trusted(
     live_site, live_server, mastodon, alice, post
 ):
