@@ -168,11 +168,11 @@ def _skeleton(activity):
     return {"id": activity.get("id"), "type": activity.get("type"), "object": kept}
 
 
-def prune(now=None, batch=500):
+def prune(batch=500):
     """Settled deliveries older than FEDERATION_KEEP_DELIVERIES_DAYS go: a
     Create shrinks to which inbox got which object (what Update, Delete and
     answers look up), everything else is deleted. Runs in a task."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.FEDERATION_KEEP_DELIVERIES_DAYS)
+    cutoff = timezone.now() - timedelta(days=settings.FEDERATION_KEEP_DELIVERIES_DAYS)
     settled = Delivery.objects.filter(state__in=[State.SENT, State.FAILED], updated_at__lt=cutoff)
     deleted, _ = settled.exclude(activity_type="Create").delete()
     creates = settled.filter(activity_type="Create", activity__has_key="@context")
