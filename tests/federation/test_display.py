@@ -8,6 +8,7 @@ discussion comes from a cache."""
 import io
 import itertools
 import os
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -316,20 +317,33 @@ def test_a_reader_answers_a_fediverse_reply_on_the_page(client, post):
     assert Comment.objects.get(comment="Danke, Ada!").parent_id == comment.pk
 
 
+def _hour():
+    # The comment form is cached per clock hour (comment_tags._shared_form):
+    # a measurement that spans the turn of an hour renders it once more.
+    return int(time.time() // 3600)
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_fediverse_replies_cost_no_query_each(client, post, count, settings):
     settings.COMMENTS_PER_PAGE = 1000
     fediverse_comment(post, remote_actor())
+    shown = 1
     client.get(post.url)
-    versions.bump(post.pk)
-    with CaptureQueriesContext(connection) as one:
-        client.get(post.url)
-    for _ in range(count):
-        fediverse_comment(post, remote_actor())
-    versions.bump(post.pk)
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(post.url)
-    assert response.content.decode().count("comment--fediverse") == count + 1
+    while True:
+        started = _hour()
+        versions.bump(post.pk)
+        with CaptureQueriesContext(connection) as one:
+            client.get(post.url)
+        for _ in range(count):
+            fediverse_comment(post, remote_actor())
+        shown += count
+        versions.bump(post.pk)
+        with CaptureQueriesContext(connection) as many:
+            response = client.get(post.url)
+        if _hour() == started:
+            break
+        # The turn of an hour came between: measure again, with more comments.
+    assert response.content.decode().count("comment--fediverse") == shown
     assert len(many) == len(one)
 
 
